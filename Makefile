@@ -1,0 +1,40 @@
+# LMC Hub. `make run` sets everything up and serves the demo forum; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export FLASK_APP := wsgi
+
+.PHONY: run install test test-sqlite lint format bench clean
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Served over plain http on 127.0.0.1, so the session cookie cannot be marked Secure here.
+run: $(STAMP)
+	$(BIN)/flask forum init
+	$(BIN)/flask forum seed-demo --if-empty
+	FORUM_SESSION_COOKIE_SECURE=false FORUM_REMEMBER_COOKIE_SECURE=false \
+		$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP)
+	$(BIN)/python -m tests.bench.run
+
+clean:
+	rm -rf $(VENV) *.egg-info

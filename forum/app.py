@@ -1,0 +1,118 @@
+"""The application factory. It reads top to bottom as the order of set-up; nothing here runs
+at import time."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+from flask_wtf.csrf import CSRFError
+
+from forum import errors, rendering
+from forum.accounts import auth
+from forum.config import DefaultConfig
+from forum.database import configure_database_uri, install_sqlite_pragmas
+from forum.extensions import csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    app = Flask(
+        "forum",
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+        instance_path=os.environ.get("FORUM_INSTANCE_PATH") or str(ROOT / "instance"),
+        instance_relative_config=True,
+    )
+    load_config(app, config)
+    init_extensions(app)
+    errors.init_app(app)
+    rendering.init_app(app)
+    auth.init_app(app)
+    register_blueprints(app)
+    configure_templates(app)
+    configure_responses(app)
+    register_cli(app)
+    return app
+
+
+def load_config(app: Flask, config: Mapping | None) -> None:
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("forum.cfg", silent=True)
+    app.config.from_prefixed_env("FORUM")
+    if config:
+        app.config.update(config)
+    data_dir = app.config.get("DATA_DIR") or app.instance_path
+    app.config["DATA_DIR"] = data_dir
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _persistent_secret_key(data_dir)
+    app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_MAX_AGE_SECONDS"]
+    configure_database_uri(app)
+
+
+def _persistent_secret_key(data_dir: str) -> str:
+    """A random key generated on first start and kept in the data folder."""
+    os.makedirs(data_dir, exist_ok=True)
+    path = os.path.join(data_dir, "secret_key")
+    try:
+        with open(path) as f:
+            key = f.read().strip()
+        if key:
+            return key
+    except FileNotFoundError:
+        pass
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key
+
+
+def init_extensions(app: Flask) -> None:
+    import forum.models  # noqa: F401 - every table must be known before migrations run
+
+    db.init_app(app)
+    with app.app_context():
+        install_sqlite_pragmas(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    app.register_error_handler(CSRFError, errors.csrf_failed)
+
+
+def register_blueprints(app: Flask) -> None:
+    from forum.accounts.views import bp as accounts_bp
+    from forum.admin.views import bp as admin_bp
+    from forum.api import bp as api_bp
+    from forum.categories.views import bp as categories_bp
+    from forum.topics.views import bp as topics_bp
+
+    for bp in (topics_bp, categories_bp, accounts_bp, admin_bp, api_bp):
+        app.register_blueprint(bp)
+
+
+def configure_templates(app: Flask) -> None:
+    from forum import templating
+
+    templating.init_app(app)
+
+
+def configure_responses(app: Flask) -> None:
+    # Discourse clients compare the whole Content-Type string.
+    app.json.mimetype = "application/json; charset=utf-8"
+    app.json.sort_keys = False
+
+    from forum import security_headers
+
+    security_headers.init_app(app)
+
+
+def register_cli(app: Flask) -> None:
+    from forum.cli import make_cli
+
+    app.cli.add_command(make_cli(app))

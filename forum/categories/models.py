@@ -1,0 +1,50 @@
+"""Categories (one level of subcategories) and which groups may see, reply or create in them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from forum.database import utcnow
+from forum.extensions import db
+
+#: Discourse's permission levels, lowest number = most rights.
+CREATE, REPLY, SEE = 1, 2, 3
+PERMISSION_LABELS = {CREATE: "Create, reply and see", REPLY: "Reply and see", SEE: "See"}
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    slug: Mapped[str] = mapped_column(String(50), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: Six hex digits, no ``#`` (Discourse's format).
+    color: Mapped[str] = mapped_column(String(6), default="0088CC")
+    text_color: Mapped[str] = mapped_column(String(6), default="FFFFFF")
+    position: Mapped[int] = mapped_column(default=0)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("categories.id", ondelete="RESTRICT"), index=True
+    )
+    topic_count: Mapped[int] = mapped_column(default=0)
+    post_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Category {self.slug}>"
+
+
+class CategoryPermission(db.Model):
+    __tablename__ = "category_permissions"
+
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: :data:`CREATE`, :data:`REPLY` or :data:`SEE`.
+    permission: Mapped[int] = mapped_column(default=CREATE)

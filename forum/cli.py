@@ -1,0 +1,115 @@
+"""``flask forum …``: the command group is built per app (no module-level group is mutated)."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from forum.accounts import services as accounts
+from forum.bootstrap import ensure_defaults
+from forum.errors import ForumError
+from forum.extensions import db
+
+
+def make_cli(app: Flask) -> AppGroup:
+    cli = AppGroup("forum", help="Manage the forum.")
+
+    @cli.command("init")
+    @click.option("--admin", "admin_username", help="Create this admin unless it exists.")
+    @click.option("--email", help="The admin's e-mail address.")
+    @click.option("--password", help="The admin's password (at least 10 characters).")
+    def init_command(admin_username, email, password):
+        """Apply migrations and create the built-in rows (safe to run twice)."""
+        click.echo("Applying migrations…")
+        upgrade(revision="heads")
+        ensure_defaults()
+        if admin_username:
+            _ensure_admin(admin_username, email, password)
+        click.echo("The forum is ready.")
+
+    @cli.command("create-admin")
+    @click.argument("username")
+    @click.option("--email", required=True)
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    def create_admin_command(username, email, password):
+        """Create an administrator account."""
+        _ensure_admin(username, email, password)
+
+    @cli.group("api-key")
+    def api_key_group():
+        """Create, list and revoke API keys."""
+
+    @api_key_group.command("create")
+    @click.argument("username", required=False)
+    @click.option("--all-users", is_flag=True, help="A key that may act as any user.")
+    @click.option("--description", default="", help="What the key is for.")
+    def api_key_create(username, all_users, description):
+        """Create a key for USERNAME (or --all-users); the key is the last line printed."""
+        if all_users == bool(username):
+            raise click.UsageError("Give either a USERNAME or --all-users.")
+        user = None
+        if username:
+            user = accounts.find_user(username)
+            if user is None:
+                raise click.ClickException(f"No user called {username!r}.")
+        api_key, key = accounts.create_api_key(user, description=description)
+        who = user.username if user else "any user (all-users key)"
+        click.echo(f"Created API key #{api_key.id} for {who}. It is shown only once:")
+        click.echo(key)
+
+    @api_key_group.command("revoke")
+    @click.argument("key_id", type=int)
+    def api_key_revoke(key_id):
+        """Revoke the key with id KEY_ID."""
+        from forum.accounts.models import ApiKey
+
+        api_key = db.session.get(ApiKey, key_id)
+        if api_key is None:
+            raise click.ClickException(f"No API key #{key_id}.")
+        accounts.revoke_api_key(api_key)
+        click.echo(f"Revoked API key #{key_id}.")
+
+    @cli.command("rebake")
+    @click.option("--stale", is_flag=True, help="Only posts cooked by an older renderer.")
+    @click.option("--batch-size", default=500, show_default=True)
+    def rebake_command(stale, batch_size):
+        """Re-render stored post HTML from the Markdown source."""
+        from forum.rendering import cook
+        from forum.topics.models import Post
+        from forum.topics.services import lookup_mentions
+
+        renderer_version = app.extensions["forum.renderer"].version
+        query = select(Post.id).order_by(Post.id)
+        if stale:
+            query = query.where(Post.cooked_version != renderer_version)
+        ids = list(db.session.scalars(query))
+        done = 0
+        with click.progressbar(length=len(ids), label="Rebaking posts") as bar:
+            for start in range(0, len(ids), batch_size):
+                chunk = ids[start : start + batch_size]
+                for post in db.session.scalars(select(Post).where(Post.id.in_(chunk))):
+                    cooked = cook(post.raw, lookup_mentions)
+                    post.cooked, post.cooked_version = cooked.html, cooked.version
+                db.session.commit()
+                done += len(chunk)
+                bar.update(len(chunk))
+        click.echo(f"Rebaked {done} posts.")
+
+    return cli
+
+
+def _ensure_admin(username, email, password) -> None:
+    existing = accounts.find_user(username)
+    if existing is not None:
+        click.echo(f"Admin {existing.username!r} already exists; left unchanged.")
+        return
+    if not email or not password:
+        raise click.UsageError("--email and --password are needed to create the admin.")
+    try:
+        accounts.create_user(username, email, password, role="admin", status="active")
+    except ForumError as exc:
+        raise click.ClickException("; ".join(exc.messages)) from None
+    click.echo(f"Created admin {username!r}.")

@@ -1,0 +1,61 @@
+"""Configuration defaults.
+
+Settings are read in this order, later ones winning: :class:`DefaultConfig`, the instance
+folder's ``forum.cfg``, ``FORUM_*`` environment variables (``FORUM_DATA_DIR`` sets
+``DATA_DIR``; values are parsed as JSON where they can be), then the mapping given to
+``create_app`` (tests). ``DATABASE_URL`` in the environment selects the database.
+"""
+
+from __future__ import annotations
+
+
+class DefaultConfig:
+    #: Folder for everything the forum writes (SQLite file, search index, uploads).
+    #: ``None`` means the Flask instance folder.
+    DATA_DIR: str | None = None
+    #: ``None`` means SQLite in ``DATA_DIR``; ``DATABASE_URL`` in the environment overrides.
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    #: Generated once and kept in ``DATA_DIR/secret_key`` when not configured.
+    SECRET_KEY: str | None = None
+
+    SITE_NAME = "LMC Hub"
+    SITE_DESCRIPTION = "The LMC Support Network's place to talk, search and share."
+
+    # Content limits (Discourse's defaults).
+    MIN_TITLE_LENGTH = 15
+    MAX_TITLE_LENGTH = 255
+    MAX_POST_LENGTH = 32_000
+    DUPLICATE_POST_WINDOW_SECONDS = 300
+    POSTS_PER_PAGE = 20
+    TOPICS_PER_PAGE = 30
+
+    # Sessions and sign-in.
+    SESSION_COOKIE_NAME = "lmchub_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = True
+    #: Absolute lifetime of a signed-in session, in seconds (Discourse: 60 days).
+    SESSION_MAX_AGE_SECONDS = 60 * 24 * 3600
+    MIN_PASSWORD_LENGTH = 10
+    #: Werkzeug's hashing method; tests use a cheap one.
+    PASSWORD_HASH_METHOD = "scrypt"
+    #: Failed sign-ins allowed per IP address before answering 429.
+    LOGIN_FAILURE_LIMIT = "6 per minute;30 per hour"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+
+    #: Invite links stay valid this many days.
+    INVITE_DAYS = 14
+
+    # Forms: CSRF is checked in a before_request hook, not by Flask-WTF's default, because
+    # requests authenticated by API key are exempt (a browser never sends that header).
+    WTF_CSRF_CHECK_DEFAULT = False
+    WTF_CSRF_TIME_LIMIT = None
+
+    #: Largest request body accepted, in bytes.
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    #: Whether ``Content-Security-Policy`` etc. are sent (always, outside of odd deployments).
+    SECURITY_HEADERS = True

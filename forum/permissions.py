@@ -1,0 +1,122 @@
+"""Who may do what: one :func:`can` for every page and endpoint.
+
+Category access follows Discourse: each category grants groups one of three levels (create,
+reply, see). Everyone (anonymous visitors included) is in the ``everyone`` group; every active
+member is also in ``members``. Staff (admins and moderators) see and post everywhere. A
+subcategory is visible only when its parent is.
+"""
+
+from __future__ import annotations
+
+from flask import g
+from sqlalchemy import select
+
+from forum.accounts.models import EVERYONE, MEMBERS, Group, GroupMembership
+from forum.categories.models import CREATE, REPLY, SEE, Category, CategoryPermission
+from forum.extensions import db
+
+ACTIONS = frozenset(
+    {
+        "category.see",
+        "category.create_topic",
+        "topic.see",
+        "topic.reply",
+        "topic.moderate",
+        "post.see",
+        "post.edit",
+        "post.delete",
+        "user.see",
+        "admin",
+    }
+)
+
+
+def _group_ids(user) -> set[int]:
+    names = [EVERYONE]
+    if user.is_authenticated and user.is_active:
+        names.append(MEMBERS)
+    ids = set(db.session.scalars(select(Group.id).where(Group.name.in_(names))))
+    if user.is_authenticated:
+        ids.update(
+            db.session.scalars(
+                select(GroupMembership.group_id).where(GroupMembership.user_id == user.id)
+            )
+        )
+    return ids
+
+
+def category_levels(user) -> dict[int, int]:
+    """``{category id: best permission level}`` for every category ``user`` can see.
+
+    Computed once per request and kept on ``flask.g``.
+    """
+    cache = g.setdefault("forum_category_levels", {})
+    key = user.id if user.is_authenticated else None
+    if key in cache:
+        return cache[key]
+    categories = db.session.execute(select(Category.id, Category.parent_id)).all()
+    if user.is_authenticated and user.is_staff and user.is_active:
+        levels = {cid: CREATE for cid, _ in categories}
+    else:
+        group_ids = _group_ids(user)
+        levels = {}
+        rows = db.session.execute(
+            select(CategoryPermission.category_id, CategoryPermission.permission).where(
+                CategoryPermission.group_id.in_(group_ids)
+            )
+        )
+        for category_id, permission in rows:
+            levels[category_id] = min(permission, levels.get(category_id, SEE + 1))
+        parents = dict(categories)
+        levels = {
+            cid: level
+            for cid, level in levels.items()
+            if parents.get(cid) is None or parents[cid] in levels
+        }
+        if not (user.is_authenticated and user.is_active):
+            # Suspended and pending people, and visitors, can read but never write.
+            levels = {cid: SEE for cid in levels}
+    cache[key] = levels
+    return levels
+
+
+def visible_category_ids(user) -> set[int]:
+    return set(category_levels(user))
+
+
+def can(user, action: str, resource=None) -> bool:
+    """Whether ``user`` (signed in or anonymous) may do ``action`` to ``resource``."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    active = user.is_authenticated and user.is_active
+    staff = active and user.is_staff
+    if action == "admin":
+        return active and user.is_admin
+    if action == "user.see":
+        return resource is not None and (resource.status == "active" or staff)
+    if action.startswith("category."):
+        level = category_levels(user).get(resource.id)
+        if action == "category.see":
+            return level is not None
+        return level is not None and level <= CREATE and active
+    topic = resource.topic if action.startswith("post.") else resource
+    level = category_levels(user).get(topic.category_id)
+    if level is None or (topic.deleted_at is not None and not staff):
+        return False
+    if action == "topic.see":
+        return True
+    if action == "topic.moderate":
+        return staff
+    if action == "topic.reply":
+        if staff:
+            return not topic.archived
+        return active and level <= REPLY and not topic.closed and not topic.archived
+    post = resource
+    if action == "post.see":
+        return post.deleted_at is None or staff
+    if action in ("post.edit", "post.delete"):
+        if staff:
+            return True
+        mine = active and post.user_id == user.id and post.deleted_at is None
+        return mine and not topic.archived
+    raise AssertionError(action)  # pragma: no cover

@@ -1,0 +1,1 @@
+"""First-party plugins. The forum core never imports from here."""
