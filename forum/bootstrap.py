@@ -30,8 +30,12 @@ def ensure_defaults() -> None:
         db.session.add(category)
         db.session.flush()
         groups = {g.name: g.id for g in db.session.scalars(select(Group))}
-        db.session.add(CategoryPermission(category_id=category.id, group_id=groups[EVERYONE], permission=SEE))
-        db.session.add(CategoryPermission(category_id=category.id, group_id=groups[MEMBERS], permission=CREATE))
+        db.session.add(
+            CategoryPermission(category_id=category.id, group_id=groups[EVERYONE], permission=SEE)
+        )
+        db.session.add(
+            CategoryPermission(category_id=category.id, group_id=groups[MEMBERS], permission=CREATE)
+        )
     db.session.commit()
 
 

@@ -116,9 +116,10 @@ def wants_json() -> bool:
     if g.get("api_request") or request.path.endswith(".json"):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
-        "text/html"
-    ]
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def error_response(error: ForumError):
@@ -131,9 +132,6 @@ def error_response(error: ForumError):
     if isinstance(error, RateLimited):
         return (*response, {"Retry-After": str(error.wait_seconds)})
     return response
-
-
-_HTTP_TO_FORUM = {404: NotFound, 403: InvalidAccess, 405: None}
 
 
 def _from_http_exception(exc: HTTPException) -> ForumError:

@@ -58,7 +58,9 @@ def make_category(name=None, *, permissions=None, parent=None, **fields) -> Cate
     db.session.flush()
     for group_name, level in (permissions or {"everyone": 3, "members": CREATE}).items():
         db.session.add(
-            CategoryPermission(category_id=category.id, group_id=group(group_name).id, permission=level)
+            CategoryPermission(
+                category_id=category.id, group_id=group(group_name).id, permission=level
+            )
         )
     db.session.commit()
     return category

@@ -64,9 +64,7 @@ def split_quote_lines(raw: str) -> str:
             if m and m.end() < len(stripped):
                 out.append(stripped[: m.end()].rstrip())
                 line = stripped[m.end() :]
-            if line.rstrip().lower().endswith("[/quote]") and not _QUOTE_CLOSE.match(
-                line.strip()
-            ):
+            if line.rstrip().lower().endswith("[/quote]") and not _QUOTE_CLOSE.match(line.strip()):
                 body = line.rstrip()[: -len("[/quote]")]
                 out.append(body)
                 line = "[/quote]"
@@ -102,7 +100,9 @@ def _quote_block(state, start_line, end_line, silent):
         next_line += 1
         if next_line >= end_line:
             break
-        text = state.src[state.bMarks[next_line] + state.tShift[next_line] : state.eMarks[next_line]]
+        text = state.src[
+            state.bMarks[next_line] + state.tShift[next_line] : state.eMarks[next_line]
+        ]
         if _QUOTE_OPEN.fullmatch(text.rstrip()) or (
             _QUOTE_OPEN.match(text) and not text[_QUOTE_OPEN.match(text).end() :].strip()
         ):

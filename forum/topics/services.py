@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from forum.accounts.models import User
 from forum.categories.models import Category
@@ -340,13 +340,3 @@ def record_view(topic: Topic) -> None:
     with db.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
         with conn.begin():
             conn.execute(update(Topic).where(Topic.id == topic.id).values(views=Topic.views + 1))
-
-
-def recount(topic_ids=None) -> None:  # pragma: no cover - used by the CLI after bulk loads
-    """Recompute posts_count for topics (all when ``topic_ids`` is None)."""
-    query = select(Post.topic_id, func.count()).where(Post.deleted_at.is_(None))
-    if topic_ids is not None:
-        query = query.where(Post.topic_id.in_(topic_ids))
-    for topic_id, count in db.session.execute(query.group_by(Post.topic_id)):
-        db.session.execute(update(Topic).where(Topic.id == topic_id).values(posts_count=count))
-    db.session.commit()
