@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf.csrf import CSRFError
 
-from forum import errors, rendering
+from forum import errors, rendering, request_checks
 from forum.accounts import auth
 from forum.config import DefaultConfig
 from forum.database import configure_database_uri, install_sqlite_pragmas
@@ -31,6 +31,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     load_config(app, config)
     init_extensions(app)
     errors.init_app(app)
+    request_checks.init_app(app)  # before auth: refuse undecodable requests first
     rendering.init_app(app)
     auth.init_app(app)
     register_blueprints(app)

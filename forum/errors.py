@@ -8,6 +8,7 @@ request wants. Anything unexpected becomes a JSON/HTML 500 without a stack trace
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Flask, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -113,7 +114,7 @@ class RateLimited(ForumError):
 
 def wants_json() -> bool:
     """Whether this request should be answered in JSON (Discourse's rules)."""
-    if g.get("api_request") or request.path.endswith(".json"):
+    if g.get("api_request") or request.blueprint == "api" or request.path.endswith(".json"):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return (
@@ -134,14 +135,31 @@ def error_response(error: ForumError):
     return response
 
 
+def _retry_after(exc: HTTPException) -> int:
+    """Seconds until a 429 may be retried. Flask-Limiter's exception does not carry the wait,
+    but the limit it breached is this request's ``current_limit``."""
+    wait = getattr(exc, "retry_after", None)
+    if wait:
+        return wait
+    from forum.extensions import limiter
+
+    current = limiter.current_limit if getattr(exc, "limit", None) is not None else None
+    if current is not None:
+        return current.reset_at - int(time.time())
+    return 60
+
+
 def _from_http_exception(exc: HTTPException) -> ForumError:
     if exc.code == 404:
         return NotFound()
     if exc.code == 403:
         return InvalidAccess()
     if exc.code == 429:
-        retry = getattr(exc, "retry_after", None) or 60
-        return RateLimited(retry)
+        error = RateLimited(_retry_after(exc))
+        limit = getattr(exc, "limit", None)  # Flask-Limiter's RateLimitExceeded
+        if limit is not None and limit.error_message:
+            error.messages.insert(0, exc.description)
+        return error
     error = ForumError(exc.description or exc.name)
     error.status = exc.code or 500
     error.title = exc.name

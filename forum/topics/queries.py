@@ -40,6 +40,12 @@ class PostWindow:
     total_pages: int
 
 
+def _is_id(value) -> bool:
+    """Whether ``value`` can be a row id: a URL's ``<int:...>`` may be larger than the
+    database's BIGINT, which would fail in the driver instead of simply finding nothing."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**62
+
+
 def _staff(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_staff)
 
@@ -56,7 +62,7 @@ def visible_categories(user) -> list[Category]:
 
 
 def get_category(user, category_id) -> Category:
-    category = db.session.get(Category, category_id) if category_id is not None else None
+    category = db.session.get(Category, category_id) if _is_id(category_id) else None
     if category is None or not can(user, "category.see", category):
         raise NotFound()
     return category
@@ -101,7 +107,7 @@ def latest_topics(
 
 def get_topic(user, topic_id) -> Topic:
     """The topic, if ``user`` may see it; otherwise :class:`NotFound`."""
-    topic = db.session.get(Topic, topic_id) if isinstance(topic_id, int) else None
+    topic = db.session.get(Topic, topic_id) if _is_id(topic_id) else None
     if topic is None or not can(user, "topic.see", topic):
         raise NotFound()
     return topic
@@ -140,6 +146,16 @@ def posts_by_numbers(topic: Topic, numbers) -> dict[int, Post]:
     return {p.post_number: p for p in posts}
 
 
+def posts_by_ids(topic: Topic, ids) -> list[Post]:
+    """The topic's posts with these ids, in post order, in one query (``/t/{id}/posts.json``
+    with ``post_ids[]``). Callers filter with ``can(user, "post.see", post)``."""
+    ids = {i for i in ids if _is_id(i)}
+    if not ids:
+        return []
+    query = select(Post).where(Post.topic_id == topic.id, Post.id.in_(ids))
+    return list(db.session.scalars(query.order_by(Post.post_number)))
+
+
 def post_stream_ids(user, topic: Topic) -> list[int]:
     """Every post id of the topic in order (Discourse's ``post_stream.stream``)."""
     query = select(Post.id).where(Post.topic_id == topic.id).order_by(Post.post_number)
@@ -150,7 +166,7 @@ def post_stream_ids(user, topic: Topic) -> list[int]:
 
 def get_post(user, post_id) -> Post:
     """The post with this id, if ``user`` may see it and its topic."""
-    post = db.session.get(Post, post_id) if isinstance(post_id, int) else None
+    post = db.session.get(Post, post_id) if _is_id(post_id) else None
     if post is None or not can(user, "topic.see", post.topic) or not can(user, "post.see", post):
         raise NotFound()
     return post
@@ -201,3 +217,24 @@ def user_posts(viewer, author: User, *, limit: int = 20) -> list[Post]:
     if not _staff(viewer):
         query = query.where(Post.deleted_at.is_(None), Topic.deleted_at.is_(None))
     return list(db.session.scalars(query.order_by(Post.created_at.desc()).limit(limit)))
+
+
+def replies_to(user, topic: Topic, numbers, *, limit: int = 500) -> dict[int, list[tuple]]:
+    """``{post_number: [(reply post_number, username), ...]}``: which posts answer each of
+    the given posts, in one query (for the "N replies" list under a post)."""
+    numbers = {n for n in numbers if n is not None}
+    if not numbers:
+        return {}
+    query = (
+        select(Post.reply_to_post_number, Post.post_number, User.username)
+        .join(User, User.id == Post.user_id)
+        .where(Post.topic_id == topic.id, Post.reply_to_post_number.in_(numbers))
+        .order_by(Post.post_number)
+        .limit(limit)
+    )
+    if not _staff(user):
+        query = query.where(Post.deleted_at.is_(None))
+    replies: dict[int, list[tuple]] = {}
+    for parent, number, username in db.session.execute(query):
+        replies.setdefault(parent, []).append((number, username))
+    return replies
