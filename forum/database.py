@@ -19,6 +19,19 @@ from sqlalchemy.engine import Engine
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+def begin_write() -> None:
+    """End the session's current (read) transaction and begin one that may write.
+
+    For writes made while serving a GET (view counts, last-seen times): on SQLite the new
+    transaction starts with ``BEGIN IMMEDIATE``, so it waits for the write lock instead of
+    failing. Objects loaded earlier are expired by the commit and reload on next use.
+    """
+    from forum.extensions import db
+
+    db.session.commit()
+    db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
 def utcnow() -> datetime:
     """The current time as a naive UTC datetime (how every timestamp is stored)."""
     return datetime.now(UTC).replace(tzinfo=None)

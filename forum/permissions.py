@@ -8,7 +8,7 @@ subcategory is visible only when its parent is.
 
 from __future__ import annotations
 
-from flask import g
+from flask import g, has_request_context, request
 from sqlalchemy import select
 
 from forum.accounts.models import EVERYONE, MEMBERS, Group, GroupMembership
@@ -48,10 +48,14 @@ def _group_ids(user) -> set[int]:
 def category_levels(user) -> dict[int, int]:
     """``{category id: best permission level}`` for every category ``user`` can see.
 
-    Computed once per request and kept on ``flask.g``.
+    Computed once per request (outside a request, every time).
     """
-    cache = g.setdefault("forum_category_levels", {})
-    key = user.id if user.is_authenticated else None
+    # Cached per request (an app context may outlive one request, e.g. in tests).
+    if has_request_context():
+        cache = g.setdefault("forum_category_levels", {})
+        key = (id(request._get_current_object()), user.get_id())
+    else:
+        cache, key = {}, None
     if key in cache:
         return cache[key]
     categories = db.session.execute(select(Category.id, Category.parent_id)).all()

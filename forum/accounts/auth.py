@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from forum.accounts.models import AnonymousUser, User
 from forum.accounts.services import api_key_user, session_user
-from forum.database import SAFE_METHODS, utcnow
+from forum.database import SAFE_METHODS, begin_write, utcnow
 from forum.errors import InvalidAccess
 from forum.extensions import csrf, db, login_manager
 
@@ -25,15 +25,16 @@ def _touch_last_seen(user: User) -> None:
     now = utcnow()
     if user.last_seen_at is not None and now - user.last_seen_at < LAST_SEEN_EVERY:
         return
-    with db.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
-        with conn.begin():
-            conn.execute(update(User).where(User.id == user.id).values(last_seen_at=now))
-    user.last_seen_at = now
+    user_id = user.id
+    begin_write()
+    db.session.execute(update(User).where(User.id == user_id).values(last_seen_at=now))
+    db.session.commit()
 
 
 def authenticate() -> None:
     if request.endpoint == "static":
         return
+    g.api_request = False  # the app context may be shared by several requests (tests)
     key = request.headers.get("Api-Key")
     if key is not None:
         g.api_request = True

@@ -71,7 +71,7 @@ class User(db.Model):
     def is_active(self) -> bool:
         return self.status == "active"
 
-    def get_id(self) -> str:  # pragma: no cover - sessions are loaded by token, not by id
+    def get_id(self) -> str:
         return str(self.id)
 
     @property

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from forum.accounts.models import User
 from forum.categories.models import Category
-from forum.database import utcnow
+from forum.database import begin_write, utcnow
 from forum.errors import InvalidAccess, NotFound, NotLoggedIn, ValidationFailed
 from forum.extensions import db
 from forum.permissions import can
@@ -335,8 +335,12 @@ def move_topic(user, topic: Topic | None, category: Category | None) -> Topic:
     return topic
 
 
-def record_view(topic: Topic) -> None:
-    """Count a view of ``topic`` in a short transaction of its own."""
-    with db.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
-        with conn.begin():
-            conn.execute(update(Topic).where(Topic.id == topic.id).values(views=Topic.views + 1))
+def record_view(topic_id: int) -> None:
+    """Count a view of a topic, in a short write transaction of its own.
+
+    Call it after the page is rendered: it commits the request's read transaction, which
+    expires every loaded object.
+    """
+    begin_write()
+    db.session.execute(update(Topic).where(Topic.id == topic_id).values(views=Topic.views + 1))
+    db.session.commit()
