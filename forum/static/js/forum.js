@@ -1,2 +1,198 @@
-// LMC Hub: progressive enhancements only. Every page works without this file.
+// LMC Hub: progressive enhancements only. Every page works without this file: each feature
+// below improves a link or form that already works on its own.
 "use strict";
+
+(function () {
+  // ---------------------------------------------------------------------------------------
+  // Form errors: move focus to the message box so keyboard and screen-reader users hear it.
+  function focusFormErrors() {
+    var box = document.getElementById("form-errors");
+    if (box) box.focus();
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Composer preview. Without scripts the Preview button submits the form and the server
+  // shows the preview; here it fetches /posts/preview instead and keeps it up to date while
+  // typing. The response is the server's sanitized cooked HTML (the same sanitizer output a
+  // stored post shows); it is parsed with DOMParser, which never runs scripts.
+  function csrfToken(form) {
+    var input = form && form.querySelector("input[name=csrf_token]");
+    return input ? input.value : "";
+  }
+
+  function showPreview(composer, html, isError) {
+    var area = composer.querySelector("[data-preview]");
+    var body = composer.querySelector("[data-preview-body]");
+    if (!area || !body) return;
+    area.hidden = false;
+    if (isError) {
+      var p = document.createElement("p");
+      p.className = "preview-error";
+      p.textContent = html;
+      body.replaceChildren(p);
+      return;
+    }
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    body.replaceChildren.apply(body, Array.prototype.slice.call(doc.body.childNodes));
+  }
+
+  function requestPreview(composer) {
+    var form = composer.closest("form");
+    var input = composer.querySelector("[data-composer-input]");
+    var url = composer.getAttribute("data-preview-url");
+    if (!form || !input || !url) return;
+    var body = new URLSearchParams();
+    body.set("raw", input.value);
+    fetch(url, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(form), "Accept": "text/html" },
+    })
+      .then(function (response) {
+        return response.text().then(function (text) {
+          var html = (response.headers.get("Content-Type") || "").indexOf("text/html") === 0;
+          showPreview(composer, response.ok && html ? text : text || "Preview failed.", !(response.ok && html));
+        });
+      })
+      .catch(function () {
+        showPreview(composer, "The preview could not be loaded; your text is safe.", true);
+      });
+  }
+
+  function setUpComposers() {
+    document.querySelectorAll("[data-composer]").forEach(function (composer) {
+      var form = composer.closest("form");
+      var button = form && form.querySelector("[data-preview-button]");
+      var input = composer.querySelector("[data-composer-input]");
+      var live = false;
+      var timer = null;
+      if (!button || !input) return;
+      button.addEventListener("click", function (event) {
+        event.preventDefault();
+        live = true;
+        requestPreview(composer);
+      });
+      input.addEventListener("input", function () {
+        if (!live) return;
+        clearTimeout(timer);
+        timer = setTimeout(function () { requestPreview(composer); }, 500);
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Reply and Quote on the topic page. The links open the full-page reply form; with a
+  // reply box at the bottom of the page they fill that instead. Quote uses the text
+  // selected inside the post when there is some (else the link quotes the whole post).
+  var lastSelection = null;
+
+  function rememberSelection() {
+    var selection = window.getSelection();
+    if (!selection || selection.isCollapsed || !selection.rangeCount) return;
+    var node = selection.getRangeAt(0).commonAncestorContainer;
+    var element = node.nodeType === 1 ? node : node.parentElement;
+    var cooked = element && element.closest(".post .cooked");
+    var text = selection.toString().trim();
+    if (cooked && text) {
+      lastSelection = { post: cooked.closest(".post"), text: text };
+    }
+  }
+
+  function replyForm() {
+    return document.querySelector("[data-reply-form]");
+  }
+
+  function setReplyTarget(form, post) {
+    var hidden = form.querySelector("[data-reply-to-input]");
+    var label = form.querySelector("[data-replying-to]");
+    if (!hidden || !label) return;
+    var number = post.getAttribute("data-post-number");
+    hidden.value = number;
+    label.replaceChildren();
+    label.append("Replying to #" + number + " (" + post.getAttribute("data-username") + ") ");
+    var cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "action";
+    cancel.textContent = "Reply to the topic instead";
+    cancel.addEventListener("click", function () {
+      hidden.value = "";
+      label.hidden = true;
+    });
+    label.append(cancel);
+    label.hidden = false;
+  }
+
+  function focusComposer(form) {
+    var input = form.querySelector("[data-composer-input]");
+    form.scrollIntoView({ behavior: "smooth", block: "start" });
+    if (input) input.focus({ preventScroll: true });
+    return input;
+  }
+
+  function onReplyClick(event) {
+    var form = replyForm();
+    var post = event.currentTarget.closest(".post");
+    if (!form || !post) return;
+    event.preventDefault();
+    setReplyTarget(form, post);
+    focusComposer(form);
+  }
+
+  function onQuoteClick(event) {
+    var form = replyForm();
+    var post = event.currentTarget.closest(".post");
+    if (!form || !post || !lastSelection || lastSelection.post !== post) return;
+    event.preventDefault();
+    var quote =
+      '[quote="' + post.getAttribute("data-username") +
+      ", post:" + post.getAttribute("data-post-number") +
+      ", topic:" + post.getAttribute("data-topic-id") + '"]\n' +
+      lastSelection.text + "\n[/quote]\n\n";
+    setReplyTarget(form, post);
+    var input = focusComposer(form);
+    if (input) {
+      var before = input.value && !/\n\n$/.test(input.value) ? input.value.replace(/\n*$/, "\n\n") : input.value;
+      input.value = before + quote;
+      input.setSelectionRange(input.value.length, input.value.length);
+      input.dispatchEvent(new Event("input"));
+    }
+    lastSelection = null;
+  }
+
+  function setUpPostActions() {
+    document.addEventListener("selectionchange", rememberSelection);
+    document.querySelectorAll("[data-reply-to]").forEach(function (link) {
+      link.addEventListener("click", onReplyClick);
+    });
+    document.querySelectorAll("[data-quote]").forEach(function (link) {
+      // mousedown would clear the selection before click on some browsers: remember first.
+      link.addEventListener("mousedown", rememberSelection);
+      link.addEventListener("click", onQuoteClick);
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Permalinks (/t/{slug}/{id}/{n}) render the page holding post n: bring it into view.
+  function focusPermalinkPost() {
+    var topic = document.querySelector("[data-focus-post]");
+    if (!topic || window.location.hash) return;
+    var post = document.getElementById("post-" + topic.getAttribute("data-focus-post"));
+    if (!post) return;
+    post.classList.add("is-focused");
+    post.scrollIntoView({ block: "start" });
+  }
+
+  function start() {
+    focusFormErrors();
+    setUpComposers();
+    setUpPostActions();
+    focusPermalinkPost();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
