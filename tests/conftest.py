@@ -100,7 +100,10 @@ class IsolatedClient(FlaskClient):
 
 @pytest.fixture(scope="session")
 def _shared_app(tmp_path_factory):
-    return make_app(tmp_path_factory.mktemp("shared-data"))
+    app = make_app(tmp_path_factory.mktemp("shared-data"))
+    yield app
+    with app.app_context():  # close pooled connections (psycopg warns about open ones)
+        db.engine.dispose()
 
 
 @pytest.fixture

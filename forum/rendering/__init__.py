@@ -16,7 +16,7 @@ from flask import Flask, current_app
 from forum.rendering.markdown import build_markdown, mention_candidates, render_markdown
 from forum.rendering.sanitize import Sanitizer, build_sanitizer
 
-COOK_VERSION = "core:1"
+COOK_VERSION = "core:2"
 
 #: Given lower-cased candidate names, returns ``{lower name: username}`` for those that exist.
 MentionLookup = Callable[[set[str]], dict[str, str]]
