@@ -8,12 +8,15 @@ from forum.errors import InvalidParameters, MissingParameter, ValidationFailed
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _WHITESPACE_RUN = re.compile(r"\s+")
+#: Invisible control characters (C0 but tab and newline, and DEL), dropped from stored text.
+_CONTROL = re.compile("[\x01-\x08\x0b-\x1f\x7f]")
 
 
 def clean_text(value, name: str, *, required: bool = True, multiline: bool = True) -> str:
     """``value`` as a well-formed string: a string (or number) with no NUL bytes and no lone
-    surrogates, line endings made ``\\n``. Raises :class:`MissingParameter` when required and
-    empty or whitespace-only. Emoji and right-to-left text pass unchanged."""
+    surrogates; line endings made ``\\n`` and invisible control characters dropped. Raises
+    :class:`MissingParameter` when required and empty or whitespace-only. Emoji and
+    right-to-left text pass unchanged."""
     if value is None:
         value = ""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
@@ -23,7 +26,7 @@ def clean_text(value, name: str, *, required: bool = True, multiline: bool = Tru
         raise InvalidParameters(name, "contains a NUL byte")
     if _LONE_SURROGATE.search(value):
         raise InvalidParameters(name, "is not valid Unicode")
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     if not multiline:
         value = _WHITESPACE_RUN.sub(" ", value)
     if required and not value.strip():
