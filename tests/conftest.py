@@ -25,6 +25,10 @@ from forum.extensions import db, limiter
 
 TEST_DATABASE_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
 _postgres_schema_ready = False
+#: Every app made by :func:`make_app`, kept alive until the session ends: an app garbage
+#: collected mid-run would leave pooled PostgreSQL connections for psycopg to warn about
+#: (warnings are errors) in whichever test happens to be running.
+_apps: list = []
 
 
 def _reset_postgres() -> None:
@@ -82,6 +86,7 @@ def make_app(tmp_path=None, **config):
     app.test_client_class = IsolatedClient
     with app.app_context():
         reset_database(app)
+    _apps.append(app)
     return app
 
 
@@ -98,12 +103,17 @@ class IsolatedClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _dispose_engines():
+    yield
+    for app in _apps:
+        with app.app_context():  # close pooled connections (psycopg warns about open ones)
+            db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def _shared_app(tmp_path_factory):
-    app = make_app(tmp_path_factory.mktemp("shared-data"))
-    yield app
-    with app.app_context():  # close pooled connections (psycopg warns about open ones)
-        db.engine.dispose()
+    return make_app(tmp_path_factory.mktemp("shared-data"))
 
 
 @pytest.fixture

@@ -4,30 +4,30 @@ user directly; CSRF is checked here for cookie-authenticated writes."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g, request, session
 from sqlalchemy import update
 
-from forum.accounts.models import AnonymousUser, User
-from forum.accounts.services import api_key_user, session_user
+from forum.accounts.models import AnonymousUser, ApiKey, User
+from forum.accounts.services import find_api_key, session_user
 from forum.database import SAFE_METHODS, begin_write, utcnow
 from forum.errors import InvalidAccess
 from forum.extensions import csrf, db, login_manager
 
-LAST_SEEN_EVERY = timedelta(minutes=5)
+TOUCH_EVERY = timedelta(minutes=5)
 INVALID_KEY = (
     "You are not permitted to view the requested resource. The API username or key is invalid."
 )
 
 
-def _touch_last_seen(user: User) -> None:
+def _touch(model, row_id: int, column: str, last: datetime | None) -> None:
+    """Record "last seen"/"last used" times, at most once every few minutes per row."""
     now = utcnow()
-    if user.last_seen_at is not None and now - user.last_seen_at < LAST_SEEN_EVERY:
+    if last is not None and now - last < TOUCH_EVERY:
         return
-    user_id = user.id
     begin_write()
-    db.session.execute(update(User).where(User.id == user_id).values(last_seen_at=now))
+    db.session.execute(update(model).where(model.id == row_id).values({column: now}))
     db.session.commit()
 
 
@@ -38,10 +38,11 @@ def authenticate() -> None:
     key = request.headers.get("Api-Key")
     if key is not None:
         g.api_request = True
-        user = api_key_user(key.strip(), request.headers.get("Api-Username"))
-        if user is None:
+        found = find_api_key(key.strip(), request.headers.get("Api-Username"))
+        if found is None:
             raise InvalidAccess(INVALID_KEY)
-        g._login_user = user
+        api_key, g._login_user = found
+        _touch(ApiKey, api_key.id, "last_used_at", api_key.last_used_at)
         return
     user = session_user(session.get("sid"))
     if user is None or not user.is_active:
@@ -50,7 +51,7 @@ def authenticate() -> None:
         g._login_user = AnonymousUser()
     else:
         g._login_user = user
-        _touch_last_seen(user)
+        _touch(User, user.id, "last_seen_at", user.last_seen_at)
     if request.method not in SAFE_METHODS and current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()
 

@@ -262,8 +262,9 @@ def revoke_api_key(api_key: ApiKey) -> None:
     db.session.commit()
 
 
-def api_key_user(key: str, username: str | None) -> User | None:
-    """The user a request with these headers acts as, or ``None`` when they are invalid."""
+def find_api_key(key: str, username: str | None) -> tuple[ApiKey, User] | None:
+    """The key and the user a request with these headers acts as, or ``None`` when they are
+    invalid (unknown or revoked key, another user's single-user key, inactive user)."""
     if not key or len(key) > 200:
         return None
     api_key = db.session.scalar(
@@ -279,7 +280,13 @@ def api_key_user(key: str, username: str | None) -> User | None:
         user = find_user(username)
     if user is None or not user.is_active:
         return None
-    return user
+    return api_key, user
+
+
+def api_key_user(key: str, username: str | None) -> User | None:
+    """The user a request with these headers acts as, or ``None`` when they are invalid."""
+    found = find_api_key(key, username)
+    return found[1] if found else None
 
 
 # Invites -------------------------------------------------------------------------------------

@@ -65,6 +65,7 @@ def test_topic_json_query_count_does_not_grow_with_posts(client, member, categor
 def test_lists_do_not_query_per_topic(client, member, category):
     headers = api_headers(member)
     build_topic(category, 2)
+    queries_for(client, "/latest.json", headers)  # the first use of a key records it
     few = {path: queries_for(client, path, headers)[0] for path in LISTS(category)}
     for _ in range(6):
         build_topic(category, 2)
