@@ -72,6 +72,56 @@ def make_cli(app: Flask) -> AppGroup:
         accounts.revoke_api_key(api_key)
         click.echo(f"Revoked API key #{key_id}.")
 
+    @cli.command("seed-demo")
+    @click.option(
+        "--if-empty", is_flag=True, help="Do nothing (but print the logins) if any topic exists."
+    )
+    def seed_demo_command(if_empty):
+        """Load the LMC demo content: organisations, categories, users and 32 threads."""
+        from forum.demo import seed
+
+        ensure_defaults()
+        sample = seed.demo_member_example()
+        if if_empty and seed.has_topics():
+            saved = seed.read_credentials()
+            saved.admin_password = seed.saved_admin_password(saved)
+            lines = saved.lines(sample)
+            click.echo(f"Demo data already present; {'; '.join(lines) or 'nothing to do.'}")
+            return
+
+        def progress(items, length):
+            return click.progressbar(
+                items,
+                length=length,
+                label="Creating demo threads",
+                item_show_func=lambda item: item[0]["title"][:40] if item else None,
+            )
+
+        with_bar = _progress_wrapper(progress)
+        try:
+            report = seed.seed_demo(progress=with_bar)
+        except ForumError as exc:
+            raise click.ClickException("; ".join(exc.messages)) from None
+        click.echo(
+            f"Added {report.organisations} organisations, {report.groups} groups, "
+            f"{report.categories} categories, {report.users} users, {report.topics} topics "
+            f"and {report.posts} posts."
+        )
+        if report.skipped_threads:
+            click.echo(f"Skipped {len(report.skipped_threads)} threads that already exist.")
+        creds = report.credentials
+        if creds.admin_password:
+            click.echo(
+                f"Sign in at http://127.0.0.1:5000/login as {seed.ADMIN_USERNAME} / "
+                f"{creds.admin_password}"
+            )
+        else:
+            click.echo(
+                f"The account {seed.ADMIN_USERNAME!r} already existed; its password is unchanged."
+            )
+        click.echo(f"Demo members (e.g. {sample}) sign in with: {creds.member_password}")
+        click.echo(f"Both are saved in {seed.credentials_path()} (readable only by you).")
+
     @cli.command("rebake")
     @click.option("--stale", is_flag=True, help="Only posts cooked by an older renderer.")
     @click.option("--batch-size", default=500, show_default=True)
@@ -99,6 +149,17 @@ def make_cli(app: Flask) -> AppGroup:
         click.echo(f"Rebaked {done} posts.")
 
     return cli
+
+
+def _progress_wrapper(make_bar):
+    """Adapt a ``click.progressbar`` factory to the ``progress(items, length)`` callback the
+    seed takes: iterate inside the bar's context so it is drawn and closed properly."""
+
+    def wrap(items, length):
+        with make_bar(items, length) as bar:
+            yield from bar
+
+    return wrap
 
 
 def _ensure_admin(username, email, password) -> None:
