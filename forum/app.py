@@ -11,11 +11,12 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf.csrf import CSRFError
 
-from forum import errors, rendering, request_checks
+from forum import content_version, errors, page_cache, permissions, rendering, request_checks
 from forum.accounts import auth
 from forum.config import DefaultConfig
 from forum.database import configure_database_uri, install_sqlite_pragmas
 from forum.extensions import csrf, db, limiter, login_manager, migrate
+from forum.topics import view_counter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,11 +30,15 @@ def create_app(config: Mapping | None = None) -> Flask:
         instance_relative_config=True,
     )
     load_config(app, config)
+    content_version.init_app(app)
     init_extensions(app)
     errors.init_app(app)
     request_checks.init_app(app)  # before auth: refuse undecodable requests first
     rendering.init_app(app)
     auth.init_app(app)
+    permissions.init_app(app)
+    view_counter.init_app(app)
+    page_cache.init_app(app)
     register_blueprints(app)
     configure_templates(app)
     configure_responses(app)

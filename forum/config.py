@@ -55,6 +55,14 @@ class DefaultConfig:
     WTF_CSRF_CHECK_DEFAULT = False
     WTF_CSRF_TIME_LIMIT = None
 
+    # Process-local caches (see forum/content_version.py and forum/page_cache.py).
+    #: Longest a cached page or permission table is served, in seconds (0 turns caches off).
+    CACHE_MAX_AGE_SECONDS = 60
+    #: Pages kept per worker process for visitors who are not signed in.
+    PAGE_CACHE_ENTRIES = 2000
+    #: Topic views are counted in memory and written at most this often, in seconds.
+    VIEW_FLUSH_SECONDS = 10
+
     #: Largest request body accepted, in bytes.
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     #: Whether ``Content-Security-Policy`` etc. are sent (always, outside of odd deployments).

@@ -8,11 +8,13 @@ subcategory is visible only when its parent is.
 
 from __future__ import annotations
 
-from flask import g, has_request_context, request
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from forum.accounts.models import EVERYONE, MEMBERS, Group, GroupMembership
+from forum.caching import MISSING, VersionedCache
 from forum.categories.models import CREATE, REPLY, SEE, Category, CategoryPermission
+from forum.content_version import current_version
 from forum.extensions import db
 
 ACTIONS = frozenset(
@@ -48,16 +50,20 @@ def _group_ids(user) -> set[int]:
 def category_levels(user) -> dict[int, int]:
     """``{category id: best permission level}`` for every category ``user`` can see.
 
-    Computed once per request (outside a request, every time).
+    Kept in a process-local cache until the next committed write (permissions, groups and
+    categories all change through writes) or ``CACHE_MAX_AGE_SECONDS``. Do not mutate it.
     """
-    # Cached per request (an app context may outlive one request, e.g. in tests).
-    if has_request_context():
-        cache = g.setdefault("forum_category_levels", {})
-        key = (id(request._get_current_object()), user.get_id())
-    else:
-        cache, key = {}, None
-    if key in cache:
-        return cache[key]
+    cache = current_app.extensions["forum.permission_cache"]
+    version = current_version()
+    key = (user.get_id(), getattr(user, "role", None), getattr(user, "status", None))
+    levels = cache.get(key, version)
+    if levels is MISSING:
+        levels = _compute_levels(user)
+        cache.put(key, version, levels)
+    return levels
+
+
+def _compute_levels(user) -> dict[int, int]:
     categories = db.session.execute(select(Category.id, Category.parent_id)).all()
     if user.is_authenticated and user.is_staff and user.is_active:
         levels = {cid: CREATE for cid, _ in categories}
@@ -80,7 +86,6 @@ def category_levels(user) -> dict[int, int]:
         if not (user.is_authenticated and user.is_active):
             # Suspended and pending people, and visitors, can read but never write.
             levels = {cid: SEE for cid in levels}
-    cache[key] = levels
     return levels
 
 
@@ -124,3 +129,9 @@ def can(user, action: str, resource=None) -> bool:
         mine = active and post.user_id == user.id and post.deleted_at is None
         return mine and not topic.archived
     raise AssertionError(action)  # pragma: no cover
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["forum.permission_cache"] = VersionedCache(
+        max_entries=5000, max_age_seconds=app.config["CACHE_MAX_AGE_SECONDS"]
+    )

@@ -27,7 +27,12 @@ def _touch(model, row_id: int, column: str, last: datetime | None) -> None:
     if last is not None and now - last < TOUCH_EVERY:
         return
     begin_write()
-    db.session.execute(update(model).where(model.id == row_id).values({column: now}))
+    db.session.execute(
+        update(model)
+        .where(model.id == row_id)
+        .values({column: now})
+        .execution_options(forum_untracked=True)  # not content: keep page caches
+    )
     db.session.commit()
 
 

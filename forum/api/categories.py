@@ -14,6 +14,7 @@ from forum.api import bp
 from forum.api.params import bool_param, int_param, query_params
 from forum.api.serializers import can_create_any_topic, serialize_category
 from forum.api.topics import topic_list_response, viewer
+from forum.page_cache import cache_for_visitors
 from forum.permissions import can, category_levels
 from forum.rendering import cook
 from forum.topics import queries
@@ -36,6 +37,7 @@ def category_json(category, user, *, children=(), levels=None, public_ids=None) 
 
 
 @bp.get("/categories.json")
+@cache_for_visitors
 def categories():
     """Top-level categories (or the children of ``parent_category_id``), each with its
     ``subcategory_ids``; ``include_subcategories=true`` embeds ``subcategory_list``."""
@@ -88,22 +90,26 @@ def category_topics(category_id: int, *, subcategories: bool = True):
 
 
 @bp.get("/c/<id:category_id>.json")
+@cache_for_visitors
 def category_by_id(category_id: int):
     return category_topics(category_id)
 
 
 @bp.get("/c/<slug>/<id:category_id>.json")
 @bp.get("/c/<slug>/<id:category_id>/l/latest.json")
+@cache_for_visitors
 def category(slug: str, category_id: int):
     return category_topics(category_id)
 
 
 @bp.get("/c/<parent_slug>/<slug>/<id:category_id>.json")
 @bp.get("/c/<parent_slug>/<slug>/<id:category_id>/l/latest.json")
+@cache_for_visitors
 def subcategory(parent_slug: str, slug: str, category_id: int):
     return category_topics(category_id)
 
 
 @bp.get("/c/<slug>/<id:category_id>/none.json")
+@cache_for_visitors
 def category_without_subcategories(slug: str, category_id: int):
     return category_topics(category_id, subcategories=False)

@@ -28,6 +28,7 @@ from forum.errors import (
     NotLoggedIn,
     ValidationFailed,
 )
+from forum.page_cache import cache_for_visitors
 from forum.permissions import can
 from forum.topics import queries, services
 from forum.validation import clean_text
@@ -54,6 +55,7 @@ def post_json(post, user, *, include_raw: bool = True) -> dict:
 
 
 @bp.get("/posts/<id:post_id>.json")
+@cache_for_visitors
 def show_post(post_id: int):
     """A single post at the root, with ``raw``."""
     user = viewer()

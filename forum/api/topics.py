@@ -23,6 +23,7 @@ from forum.api.serializers import (
     serialize_topic_list,
     serialize_topic_view,
 )
+from forum.page_cache import cache_for_visitors
 from forum.permissions import can, category_levels
 from forum.topics import queries, services
 
@@ -89,6 +90,7 @@ def topic_list_response(base_path: str, *, category_ids=None, can_create_topic=N
 
 
 @bp.get("/latest.json")
+@cache_for_visitors
 def latest():
     return topic_list_response("/latest")
 
@@ -136,11 +138,13 @@ def topic_response(topic_id: int, post_number: int | None = None):
 
 
 @bp.get("/t/<id:topic_id>.json")
+@cache_for_visitors
 def topic_view(topic_id: int):
     return topic_response(topic_id)
 
 
 @bp.get("/t/<slug>/<id:topic_id>.json")
+@cache_for_visitors
 def topic_view_by_slug(slug: str, topic_id: int):
     return topic_response(topic_id)
 

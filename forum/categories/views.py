@@ -15,6 +15,7 @@ from flask import Blueprint, Response, g, redirect, render_template, request, ur
 from flask_login import current_user
 
 from forum.categories.models import Category
+from forum.page_cache import cache_for_visitors
 from forum.permissions import can
 from forum.topics import queries
 
@@ -67,6 +68,7 @@ def page_arg() -> int:
 
 
 @bp.get("/categories")
+@cache_for_visitors
 def index():
     """Every visible category with its description and counts, subcategories listed under
     their parents."""
@@ -87,11 +89,13 @@ def show_by_id(category_id):
 
 
 @bp.get("/c/<slug>/<int:category_id>")
+@cache_for_visitors
 def show(slug, category_id):
     return _category_page(category_id, slug, None)
 
 
 @bp.get("/c/<parent_slug>/<slug>/<int:category_id>")
+@cache_for_visitors
 def show_subcategory(parent_slug, slug, category_id):
     return _category_page(category_id, slug, parent_slug)
 
@@ -143,6 +147,7 @@ def badge_background(colour: str) -> str:
 
 
 @bp.get("/category-colours.css")
+@cache_for_visitors
 def colours_css():
     """Badge and border colours for the categories this viewer can see."""
     rules = []

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import select, update
 
 from forum.accounts.models import User
 from forum.categories.models import Category
-from forum.database import begin_write, utcnow
+from forum.database import utcnow
 from forum.errors import InvalidAccess, NotFound, NotLoggedIn, ValidationFailed
 from forum.extensions import db
 from forum.permissions import can
 from forum.rendering import cook
 from forum.topics.models import Post, PostRevision, Topic
 from forum.topics.slugs import slugify
+from forum.topics.view_counter import count_view
 from forum.validation import check_length, clean_text
 
 TOPIC_FLAGS = ("pinned", "closed", "archived")
@@ -336,11 +337,7 @@ def move_topic(user, topic: Topic | None, category: Category | None) -> Topic:
 
 
 def record_view(topic_id: int) -> None:
-    """Count a view of a topic, in a short write transaction of its own.
-
-    Call it after the page is rendered: it commits the request's read transaction, which
-    expires every loaded object.
-    """
-    begin_write()
-    db.session.execute(update(Topic).where(Topic.id == topic_id).values(views=Topic.views + 1))
-    db.session.commit()
+    """Count a view of a topic (buffered; see :mod:`forum.topics.view_counter`). Views call
+    it once the page is rendered; the page cache replays it for pages served from memory."""
+    g.viewed_topic_id = topic_id
+    count_view(topic_id)

@@ -25,6 +25,7 @@ from flask_login import current_user
 
 from forum.categories.views import page_arg, visible_category_map
 from forum.errors import ForumError, InvalidAccess, InvalidParameters, NotFound, ValidationFailed
+from forum.page_cache import cache_for_visitors
 from forum.permissions import can
 from forum.rendering import cook
 from forum.topics import queries, services
@@ -82,6 +83,7 @@ def _next_here() -> str:
 
 
 @bp.get("/")
+@cache_for_visitors
 def latest():
     """The home page: topics from every visible category, pinned first, newest activity next."""
     g.nav_active = "latest"
@@ -127,6 +129,7 @@ def show_by_id(topic_id):
 
 
 @bp.get("/t/<slug>/<int:topic_id>")
+@cache_for_visitors
 def show(slug, topic_id):
     topic = queries.get_topic(current_user, topic_id)
     page = page_arg()
@@ -143,6 +146,7 @@ def permalink_by_id(topic_id, post_number):
 
 
 @bp.get("/t/<slug>/<int:topic_id>/<int:post_number>")
+@cache_for_visitors
 def permalink(slug, topic_id, post_number):
     """The page of the topic that holds post ``post_number``."""
     topic = queries.get_topic(current_user, topic_id)

@@ -26,7 +26,9 @@ def test_clean_text_refuses_nul_surrogates_and_non_text(value):
 
 
 def test_clean_text_single_line_collapses_whitespace():
-    assert clean_text("  A\n title\twith   gaps ", "title", multiline=False) == " A title with gaps "
+    assert (
+        clean_text("  A\n title\twith   gaps ", "title", multiline=False) == " A title with gaps "
+    )
 
 
 @pytest.mark.parametrize(
