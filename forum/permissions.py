@@ -53,6 +53,7 @@ def category_levels(user) -> dict[int, int]:
     Kept in a process-local cache until the next committed write (permissions, groups and
     categories all change through writes) or ``CACHE_MAX_AGE_SECONDS``. Do not mutate it.
     """
+    user = _unproxied(user)
     cache = current_app.extensions["forum.permission_cache"]
     version = current_version()
     key = (user.get_id(), getattr(user, "role", None), getattr(user, "status", None))
@@ -93,10 +94,18 @@ def visible_category_ids(user) -> set[int]:
     return set(category_levels(user))
 
 
+def _unproxied(user):
+    """The user object behind Flask-Login's ``current_user`` proxy: every attribute read
+    through the proxy costs a context lookup, and a topic page asks dozens of questions."""
+    get = getattr(user, "_get_current_object", None)
+    return get() if get is not None else user
+
+
 def can(user, action: str, resource=None) -> bool:
     """Whether ``user`` (signed in or anonymous) may do ``action`` to ``resource``."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
+    user = _unproxied(user)
     active = user.is_authenticated and user.is_active
     staff = active and user.is_staff
     if action == "admin":

@@ -16,9 +16,9 @@ from forum.extensions import db
 class Topic(db.Model):
     __tablename__ = "topics"
     __table_args__ = (
-        # The category page and the latest list: newest activity first.
-        Index("ix_topics_category_id_bumped_at", "category_id", "bumped_at"),
-        Index("ix_topics_bumped_at", "bumped_at"),
+        # The latest list and the category pages: pinned first, then newest activity.
+        Index("ix_topics_pinned_bumped_at", "pinned", "bumped_at"),
+        Index("ix_topics_category_id_pinned_bumped_at", "category_id", "pinned", "bumped_at"),
         Index("ix_topics_user_id_created_at", "user_id", "created_at"),
     )
 

@@ -58,14 +58,15 @@ def topic_url(topic: Topic, page: int | None = None) -> str:
 
 @bp.app_template_global()
 def post_url(topic: Topic, post_number: int) -> str:
-    """A post's permalink, ``/t/{slug}/{id}/{n}#post-{n}`` (the anchor scrolls without JS)."""
-    return url_for(
-        "topics.permalink",
-        slug=topic.slug,
-        topic_id=topic.id,
-        post_number=post_number,
-        _anchor=f"post-{post_number}",
-    )
+    """A post's permalink, ``/t/{slug}/{id}/{n}#post-{n}`` (the anchor scrolls without JS).
+
+    Built from the topic's URL, made once per request: a topic page asks for dozens."""
+    cache = g.setdefault("topic_base_urls", {})
+    key = (topic.id, topic.slug)
+    base = cache.get(key)
+    if base is None:
+        base = cache[key] = url_for("topics.show", slug=topic.slug, topic_id=topic.id)
+    return f"{base}/{post_number}#post-{post_number}"
 
 
 def _sign_in(next_url: str):

@@ -6,8 +6,8 @@ import re
 
 from forum.bootstrap import default_category
 from forum.extensions import db
-from forum.topics.models import Topic
 from forum.topics import services
+from forum.topics.models import Topic
 from tests.api.conftest import api_headers, error_of, json_of
 from tests.factories import add_member, make_category, make_reply, make_topic, make_user
 
