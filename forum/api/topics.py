@@ -16,13 +16,21 @@ from flask import current_app, jsonify
 from flask_login import current_user
 
 from forum.api import bp
-from forum.api.params import bool_param, int_list, int_param, query_params
+from forum.api.params import (
+    bool_param,
+    int_list,
+    int_param,
+    query_params,
+    request_params,
+    text_param,
+)
 from forum.api.serializers import (
     can_create_any_topic,
     serialize_posts,
     serialize_topic_list,
     serialize_topic_view,
 )
+from forum.errors import MissingParameter, NotLoggedIn
 from forum.page_cache import cache_for_visitors
 from forum.permissions import can, category_levels
 from forum.topics import queries, services
@@ -181,3 +189,22 @@ def topic_posts_view(topic_id: int):
         include_raw=bool_param(args, "include_raw"),
     )
     return jsonify({"post_stream": {"posts": serialized}, "id": topic.id})
+
+
+@bp.route("/t/<id:topic_id>/status", methods=["PUT"])
+@bp.route("/t/<id:topic_id>/status.json", methods=["PUT"])
+def topic_status(topic_id: int):
+    """Pin, close or archive a topic, or undo it (moderators): Discourse's
+    ``PUT /t/{id}/status`` with ``status`` and ``enabled``."""
+    user = viewer()
+    if not user.is_authenticated:
+        raise NotLoggedIn()
+    params = request_params()
+    status = text_param(params, "status")
+    if not status:
+        raise MissingParameter("status")
+    if "enabled" not in params:
+        raise MissingParameter("enabled")
+    topic = queries.get_topic(user, topic_id)
+    services.set_topic_flag(user, topic, status, bool_param(params, "enabled"))
+    return jsonify({"success": "OK", "topic_status_update": None})

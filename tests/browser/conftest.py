@@ -12,17 +12,16 @@
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from forum import create_app
 from forum.bootstrap import ensure_defaults
 from forum.extensions import db
 from tests.factories import PASSWORD, make_category, make_reply, make_topic, make_user
+from tests.live_server import serving
 
 #: Debian's ``chromium`` package; ``FORUM_TEST_CHROMIUM`` names another Chromium binary.
 CHROMIUM = os.environ.get("FORUM_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -100,22 +99,17 @@ def live_forum(tmp_path_factory):
         title = topic.title
         db.session.remove()
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-forum", daemon=True)
-    thread.start()
     try:
-        yield LiveForum(
-            url=f"http://127.0.0.1:{server.server_port}",
-            app=app,
-            topic_path=topic_path,
-            topic_title=title,
-            username="alice",
-            password=PASSWORD,
-        )
+        with serving(app) as url:
+            yield LiveForum(
+                url=url,
+                app=app,
+                topic_path=topic_path,
+                topic_title=title,
+                username="alice",
+                password=PASSWORD,
+            )
     finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
         with app.app_context():
             db.engine.dispose()
 
