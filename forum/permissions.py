@@ -8,7 +8,7 @@ subcategory is visible only when its parent is.
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import select
 
 from forum.accounts.models import EVERYONE, MEMBERS, Group, GroupMembership
@@ -51,16 +51,23 @@ def category_levels(user) -> dict[int, int]:
     """``{category id: best permission level}`` for every category ``user`` can see.
 
     Kept in a process-local cache until the next committed write (permissions, groups and
-    categories all change through writes) or ``CACHE_MAX_AGE_SECONDS``. Do not mutate it.
+    categories all change through writes) or ``CACHE_MAX_AGE_SECONDS``, and for the rest of
+    the request once asked. Do not mutate it.
     """
     user = _unproxied(user)
+    key = (user.get_id(), getattr(user, "role", None), getattr(user, "status", None))
+    # A page asks dozens of times: remember the answer for the rest of this request.
+    memo = g.get("forum_levels") if has_request_context() else None
+    if memo is not None and memo[0] == key:
+        return memo[1]
     cache = current_app.extensions["forum.permission_cache"]
     version = current_version()
-    key = (user.get_id(), getattr(user, "role", None), getattr(user, "status", None))
     levels = cache.get(key, version)
     if levels is MISSING:
         levels = _compute_levels(user)
         cache.put(key, version, levels)
+    if has_request_context():
+        g.forum_levels = (key, levels)
     return levels
 
 
