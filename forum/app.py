@@ -92,13 +92,14 @@ def init_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from forum.accounts.avatars import bp as avatars_bp
     from forum.accounts.views import bp as accounts_bp
     from forum.admin.views import bp as admin_bp
     from forum.api import bp as api_bp
     from forum.categories.views import bp as categories_bp
     from forum.topics.views import bp as topics_bp
 
-    for bp in (topics_bp, categories_bp, accounts_bp, admin_bp, api_bp):
+    for bp in (topics_bp, categories_bp, accounts_bp, avatars_bp, admin_bp, api_bp):
         app.register_blueprint(bp)
 
 

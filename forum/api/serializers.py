@@ -33,7 +33,7 @@ def timestamp(value) -> str | None:
 
 def avatar_template(user) -> str:
     """Where a client fetches the avatar; ``{size}`` is replaced by the client."""
-    return f"/letter_avatar/{user.username_lower}/{{size}}/1.png"
+    return f"/letter_avatar/{user.username_lower}/{{size}}/1.svg"
 
 
 def trust_level(user) -> int:

@@ -148,8 +148,7 @@ def watch(page, base_url: str) -> list[str]:
     page.add_init_script(_CSP_LISTENER)
 
     def _console(msg):
-        # Chromium asks for /favicon.ico on its own; the forum has none (not a page fault).
-        if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico"):
+        if msg.type == "error":
             problems.append(f"console {msg.type}: {msg.text} ({msg.location.get('url')})")
 
     page.on("console", _console)
@@ -161,8 +160,7 @@ def watch(page, base_url: str) -> list[str]:
 
     def _response(response):
         if response.url.startswith(base_url) and response.status >= 400:
-            if not response.url.endswith("/favicon.ico"):
-                problems.append(f"HTTP {response.status}: {response.url}")
+            problems.append(f"HTTP {response.status}: {response.url}")
 
     page.on("response", _response)
     return problems
