@@ -270,8 +270,8 @@ def _set_deleted(user, post: Post, deleted: bool) -> None:
     db.session.commit()
 
 
-def delete_post(user, post: Post | None) -> None:
-    """Soft-delete a post; deleting a first post deletes its topic."""
+def check_delete(user, post: Post | None) -> None:
+    """Raise unless ``user`` may delete ``post`` now (the confirmation page asks too)."""
     _require_writer(user)
     if post is None or not can(user, "topic.see", post.topic):
         raise NotFound()
@@ -279,11 +279,16 @@ def delete_post(user, post: Post | None) -> None:
         raise ValidationFailed("That post is already deleted.")
     if not can(user, "post.delete", post):
         raise InvalidAccess("You are not allowed to delete that post.")
+
+
+def delete_post(user, post: Post | None) -> None:
+    """Soft-delete a post; deleting a first post deletes its topic."""
+    check_delete(user, post)
     _set_deleted(user, post, True)
 
 
-def restore_post(user, post: Post | None) -> None:
-    """Undo a soft delete (staff only)."""
+def check_restore(user, post: Post | None) -> None:
+    """Raise unless ``user`` may restore ``post`` now (staff only; the post is deleted)."""
     _require_writer(user)
     if post is None or not can(user, "topic.see", post.topic):
         raise NotFound()
@@ -291,6 +296,11 @@ def restore_post(user, post: Post | None) -> None:
         raise InvalidAccess("Only moderators can restore posts.")
     if post.deleted_at is None:
         raise ValidationFailed("That post is not deleted.")
+
+
+def restore_post(user, post: Post | None) -> None:
+    """Undo a soft delete (staff only)."""
+    check_restore(user, post)
     _set_deleted(user, post, False)
 
 

@@ -496,10 +496,7 @@ def delete_post(post_id):
     if not current_user.is_authenticated:
         return _sign_in(post_url(topic, post.post_number))
     if request.method == "GET":
-        if post.deleted_at is not None:
-            raise ValidationFailed("That post is already deleted.")
-        if not can(current_user, "post.delete", post):
-            raise InvalidAccess("You are not allowed to delete that post.")
+        services.check_delete(current_user, post)
         return render_template("topics/confirm.html", post=post, topic=topic, action="delete")
     post_number, first = post.post_number, post.post_number == 1
     services.delete_post(current_user, post)
@@ -520,10 +517,7 @@ def restore_post(post_id):
     if not current_user.is_authenticated:
         return _sign_in(post_url(topic, post.post_number))
     if request.method == "GET":
-        if not current_user.is_staff:
-            raise InvalidAccess("Only moderators can restore posts.")
-        if post.deleted_at is None:
-            raise ValidationFailed("That post is not deleted.")
+        services.check_restore(current_user, post)
         return render_template("topics/confirm.html", post=post, topic=topic, action="restore")
     post_number = post.post_number
     services.restore_post(current_user, post)
