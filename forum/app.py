@@ -11,11 +11,20 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf.csrf import CSRFError
 
-from forum import content_version, errors, page_cache, permissions, rendering, request_checks
+from forum import (
+    content_version,
+    errors,
+    page_cache,
+    permissions,
+    plugin_system,
+    rendering,
+    request_checks,
+)
 from forum.accounts import auth
 from forum.config import DefaultConfig
 from forum.database import configure_database_uri, install_sqlite_pragmas
 from forum.extensions import csrf, db, limiter, login_manager, migrate
+from forum.plugin_system.migrations import configure_alembic
 from forum.topics import view_counter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +39,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         instance_relative_config=True,
     )
     load_config(app, config)
+    plugin_system.init_app(app)  # plugins' settings and models, before anything reads them
     content_version.init_app(app)
     init_extensions(app)
     errors.init_app(app)
@@ -85,6 +95,8 @@ def init_extensions(app: Flask) -> None:
     with app.app_context():
         install_sqlite_pragmas(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    if configure_alembic not in migrate.configure_callbacks:  # plugins' revision folders
+        migrate.configure(configure_alembic)
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -96,17 +108,20 @@ def register_blueprints(app: Flask) -> None:
     from forum.accounts.views import bp as accounts_bp
     from forum.admin.views import bp as admin_bp
     from forum.api import bp as api_bp
+    from forum.attachments.views import bp as attachments_bp
     from forum.categories.views import bp as categories_bp
     from forum.topics.views import bp as topics_bp
 
-    for bp in (topics_bp, categories_bp, accounts_bp, avatars_bp, admin_bp, api_bp):
+    for bp in (topics_bp, categories_bp, accounts_bp, avatars_bp, admin_bp, api_bp, attachments_bp):
         app.register_blueprint(bp)
+    plugin_system.register_blueprints(app)
 
 
 def configure_templates(app: Flask) -> None:
     from forum import templating
 
     templating.init_app(app)
+    plugin_system.add_template_folders(app)
 
 
 def configure_responses(app: Flask) -> None:

@@ -19,6 +19,11 @@ class DefaultConfig:
     #: Generated once and kept in ``DATA_DIR/secret_key`` when not configured.
     SECRET_KEY: str | None = None
 
+    #: Plugin modules to load (``FORUM_PLUGINS='["plugins.sla"]'``), after the core's own.
+    PLUGINS: list = []
+    #: Also load out-of-tree plugins installed with a ``forum.plugins`` entry point.
+    LOAD_ENTRY_POINTS = True
+
     SITE_NAME = "LMC Hub"
     SITE_DESCRIPTION = "The LMC Support Network's place to talk, search and share."
 

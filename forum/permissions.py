@@ -1,5 +1,9 @@
 """Who may do what: one :func:`can` for every page and endpoint.
 
+:func:`can` asks the ``permission_allowed`` hook. The core's own rules are implementations
+of that hook like any plugin's (``forum/accounts/hooks.py``, ``forum/categories/hooks.py``,
+``forum/topics/hooks.py``), built on the category levels computed here.
+
 Category access follows Discourse: each category grants groups one of three levels (create,
 reply, see). Everyone (anonymous visitors included) is in the ``everyone`` group; every active
 member is also in ``members``. Staff (admins and moderators) see and post everywhere. A
@@ -13,24 +17,13 @@ from sqlalchemy import select
 
 from forum.accounts.models import EVERYONE, MEMBERS, Group, GroupMembership
 from forum.caching import MISSING, VersionedCache
-from forum.categories.models import CREATE, REPLY, SEE, Category, CategoryPermission
+from forum.categories.models import CREATE, SEE, Category, CategoryPermission
 from forum.content_version import current_version
 from forum.extensions import db
+from forum.hooktypes import Decision
 
-ACTIONS = frozenset(
-    {
-        "category.see",
-        "category.create_topic",
-        "topic.see",
-        "topic.reply",
-        "topic.moderate",
-        "post.see",
-        "post.edit",
-        "post.delete",
-        "user.see",
-        "admin",
-    }
-)
+ALLOW = Decision(True, "core")
+DENY = Decision(False, "core")
 
 
 def _group_ids(user) -> set[int]:
@@ -101,6 +94,15 @@ def visible_category_ids(user) -> set[int]:
     return set(category_levels(user))
 
 
+def is_staff(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def decide(allowed: bool) -> Decision:
+    """The core rules' answer: allow, or deny (which no plugin can overturn)."""
+    return ALLOW if allowed else DENY
+
+
 def _unproxied(user):
     """The user object behind Flask-Login's ``current_user`` proxy: every attribute read
     through the proxy costs a context lookup, and a topic page asks dozens of questions."""
@@ -108,43 +110,42 @@ def _unproxied(user):
     return get() if get is not None else user
 
 
+def role(user) -> str:
+    """The role a permission's ``default_roles`` are matched against: ``visitor`` for anyone
+    not signed in or whose account is not active (pending, suspended)."""
+    if not (user.is_authenticated and user.is_active):
+        return "visitor"
+    return user.role
+
+
 def can(user, action: str, resource=None) -> bool:
-    """Whether ``user`` (signed in or anonymous) may do ``action`` to ``resource``."""
-    if action not in ACTIONS:
+    """Whether ``user`` (signed in or anonymous) may do ``action`` to ``resource``.
+
+    ``action`` must be registered (``register_permissions``). Every ``permission_allowed``
+    implementation is asked, the core's own rules included: any deny wins, otherwise any
+    allow, otherwise the permission's default roles decide.
+    """
+    plugins = current_app.extensions["forum.plugins"]
+    permission = plugins.permissions.get(action)
+    if permission is None:
         raise ValueError(f"unknown action {action!r}")
     user = _unproxied(user)
-    active = user.is_authenticated and user.is_active
-    staff = active and user.is_staff
-    if action == "admin":
-        return active and user.is_admin
-    if action == "user.see":
-        return resource is not None and (resource.status == "active" or staff)
-    if action.startswith("category."):
-        level = category_levels(user).get(resource.id)
-        if action == "category.see":
-            return level is not None
-        return level is not None and level <= CREATE and active
-    topic = resource.topic if action.startswith("post.") else resource
-    level = category_levels(user).get(topic.category_id)
-    if level is None or (topic.deleted_at is not None and not staff):
-        return False
-    if action == "topic.see":
-        return True
-    if action == "topic.moderate":
-        return staff
-    if action == "topic.reply":
-        if staff:
-            return not topic.archived
-        return active and level <= REPLY and not topic.closed and not topic.archived
-    post = resource
-    if action == "post.see":
-        return post.deleted_at is None or staff
-    if action in ("post.edit", "post.delete"):
-        if staff:
-            return True
-        mine = active and post.user_id == user.id and post.deleted_at is None
-        return mine and not topic.archived
-    raise AssertionError(action)  # pragma: no cover
+    allowed = False
+    for decision in plugins.pm.hook.permission_allowed(user=user, action=action, resource=resource):
+        if not decision.allowed:
+            return False
+        allowed = True
+    return allowed or role(user) in permission.default_roles
+
+
+def explain(user, action: str, resource=None) -> list[tuple[str, Decision]]:
+    """Every plugin's answer to a permission question, for debugging: ``[(plugin,
+    decision)]``; an empty list means the default roles decided."""
+    plugins = current_app.extensions["forum.plugins"]
+    if action not in plugins.permissions:
+        raise ValueError(f"unknown action {action!r}")
+    kwargs = {"user": _unproxied(user), "action": action, "resource": resource}
+    return [(a.plugin, a.value) for a in plugins.each("permission_allowed", kwargs)]
 
 
 def init_app(app: Flask) -> None:

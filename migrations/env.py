@@ -1,10 +1,14 @@
-"""Alembic environment for Flask-Migrate: the app's engine and metadata, nothing else."""
+"""Alembic environment for Flask-Migrate: the app's engine and metadata, limited to the tables
+of the core and the app's plugins (``-x plugin=<name>`` while autogenerating: that plugin's
+only; see forum/plugin_system/migrations.py)."""
 
 import logging
 from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
+
+from forum.plugin_system.migrations import include_object
 
 config = context.config
 # disable_existing_loggers=False: running migrations must not silence the app's own loggers.
@@ -18,6 +22,11 @@ config.set_main_option(
     "sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%")
 )
 target_metadata = migrate_ext.db.metadata
+owner_filter = include_object(
+    current_app,
+    autogenerate=bool(getattr(config.cmd_opts, "autogenerate", False)),
+    only=context.get_x_argument(as_dictionary=True).get("plugin"),
+)
 
 
 def run_migrations_offline():
@@ -25,6 +34,7 @@ def run_migrations_offline():
         url=config.get_main_option("sqlalchemy.url"),
         target_metadata=target_metadata,
         literal_binds=True,
+        include_object=owner_filter,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -40,6 +50,7 @@ def run_migrations_online():
 
     conf_args = dict(migrate_ext.configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
+    conf_args.setdefault("include_object", owner_filter)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
         with context.begin_transaction():

@@ -48,3 +48,18 @@ class CategoryPermission(db.Model):
     )
     #: :data:`CREATE`, :data:`REPLY` or :data:`SEE`.
     permission: Mapped[int] = mapped_column(default=CREATE)
+
+
+class CategoryPlugin(db.Model):
+    """A plugin an admin enabled on a category (Discourse has no such core primitive; each
+    of its plugins keeps a flag of its own). Rows for plugins no longer loaded are kept, so
+    re-installing a plugin brings its categories back."""
+
+    __tablename__ = "category_plugins"
+
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: The plugin's name (``sla``, ``resources``...).
+    plugin: Mapped[str] = mapped_column(String(30), primary_key=True)
+    enabled_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,13 +1,16 @@
 """Cooking: Markdown source (``raw``) in, stored HTML (``cooked``) out.
 
 The sanitizer is the last writer of HTML. Every cooked string a page shows with ``|safe``
-came out of :func:`cook` and was stored; nothing edits cooked HTML afterwards. Bump
-:data:`COOK_VERSION` whenever the output for the same input changes, then run
-``flask forum rebake --stale``.
+came out of :func:`cook` and was stored; nothing edits cooked HTML afterwards. The pipeline
+is assembled from the ``markdown_extensions`` and ``sanitizer_allowlist`` hooks (the core's
+own quote and mention rules included). Bump :data:`COOK_VERSION` whenever the core's output
+for the same input changes, then run ``flask forum rebake --stale``; a change in the set of
+plugins that extend the pipeline changes the version by itself.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -32,10 +35,15 @@ class Renderer:
     """Markdown parser + sanitizer for one app. The parser holds no per-render state in
     markdown-it-py (the env dict is per call), so one instance serves every thread."""
 
-    def __init__(self, extensions: Iterable = (), allowlist_extra: dict | None = None):
+    def __init__(
+        self,
+        extensions: Iterable = (),
+        allowlists: Iterable[dict] = (),
+        version: str = COOK_VERSION,
+    ):
         self.markdown = build_markdown(extensions)
-        self.sanitizer: Sanitizer = build_sanitizer(allowlist_extra)
-        self.version = COOK_VERSION
+        self.sanitizer: Sanitizer = build_sanitizer(*allowlists)
+        self.version = version
 
     def cook(self, raw: str, mention_lookup: MentionLookup | None = None) -> Cooked:
         mentions: dict[str, str] = {}
@@ -47,8 +55,37 @@ class Renderer:
         return Cooked(html=self.sanitizer.clean(html).strip(), version=self.version)
 
 
+def core_renderer() -> Renderer:
+    """The renderer of an app without plugins (for tests that need no app)."""
+    from forum.rendering.hooks import QUOTE_ALLOWLIST, quotes_and_mentions
+
+    return Renderer([quotes_and_mentions], [QUOTE_ALLOWLIST])
+
+
+def renderer_version(plugins: Iterable[str]) -> str:
+    """:data:`COOK_VERSION`, plus a digest of the plugins that extend the pipeline."""
+    names = sorted(set(plugins))
+    if not names:
+        return COOK_VERSION
+    return f"{COOK_VERSION}+{hashlib.sha256(','.join(names).encode()).hexdigest()[:12]}"
+
+
 def init_app(app: Flask) -> None:
-    app.extensions["forum.renderer"] = Renderer()
+    from forum.plugin_system import PluginError
+
+    plugins = app.extensions["forum.plugins"]
+    # Registration order (core first), so plugin rules are added after the core's.
+    extensions = list(reversed(list(plugins.each("markdown_extensions"))))
+    allowlists = list(reversed(list(plugins.each("sanitizer_allowlist"))))
+    contributors = {a.plugin for a in extensions + allowlists} - plugins.core_names
+    try:
+        app.extensions["forum.renderer"] = Renderer(
+            [ext for answer in extensions for ext in answer.value],
+            [answer.value for answer in allowlists],
+            renderer_version(contributors),
+        )
+    except ValueError as exc:
+        raise PluginError(f"sanitizer allowlist of {sorted(contributors)}: {exc}") from exc
 
 
 def cook(raw: str, mention_lookup: MentionLookup | None = None) -> Cooked:

@@ -338,27 +338,32 @@ def mention_candidates(raw: str) -> set[str]:
 
 
 def build_markdown(extensions: Iterable[Callable[[MarkdownIt], None]] = ()) -> MarkdownIt:
-    """A configured parser: CommonMark plus tables, strikethrough, hard line breaks (as
-    typed, the way WhatsApp users expect), ``[quote]`` blocks and ``@mentions``.
-    ``extensions`` are markdown-it plugins (functions taking the parser)."""
+    """A configured parser: CommonMark plus tables, strikethrough and hard line breaks (as
+    typed, the way WhatsApp users expect). ``extensions`` are markdown-it plugins (functions
+    taking the parser), such as :func:`quotes_and_mentions`."""
     md = MarkdownIt(
         "commonmark",
         {"breaks": True, "html": False, "linkify": True, "typographer": False},
     )
     md.enable(["table", "strikethrough", "linkify"])
     md.options["maxNesting"] = MAX_NESTING
+    md.inline.ruler.at("linkify", _linkify)
+    md.add_render_rule("image", _render_image)
+    for extension in extensions:
+        md.use(extension)
+    return md
+
+
+def quotes_and_mentions(md: MarkdownIt) -> None:
+    """The core's own extension (registered through the ``markdown_extensions`` hook, like
+    a plugin's): Discourse's ``[quote]`` blocks and ``@mentions``."""
     md.block.ruler.before(
         "fence", "bbquote", _quote_block, {"alt": ["paragraph", "blockquote", "list"]}
     )
     md.add_render_rule("bbquote_open", _render_quote_open)
     md.add_render_rule("bbquote_close", _render_quote_close)
-    md.inline.ruler.at("linkify", _linkify)
     md.inline.ruler.before("emphasis", "mention", _mention_inline)
     md.add_render_rule("mention", _render_mention)
-    md.add_render_rule("image", _render_image)
-    for extension in extensions:
-        md.use(extension)
-    return md
 
 
 def render_markdown(md: MarkdownIt, raw: str, mentions: dict[str, str] | None = None) -> str:

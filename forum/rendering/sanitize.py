@@ -19,7 +19,7 @@ import nh3
 #: style, svg, math, noscript, template, iframe, textarea...): they enable mutation XSS.
 TAGS = frozenset(
     {
-        "a", "abbr", "aside", "b", "blockquote", "br", "code", "del", "div", "em",
+        "a", "abbr", "b", "blockquote", "br", "code", "del", "div", "em",
         "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre",
         "s", "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
     }
@@ -28,7 +28,6 @@ TAGS = frozenset(
 ATTRIBUTES: dict[str, frozenset[str]] = {
     "a": frozenset({"href", "title", "class"}),
     "abbr": frozenset({"title"}),
-    "aside": frozenset({"class", "data-username", "data-post", "data-topic"}),
     "code": frozenset({"class"}),
     "div": frozenset({"class"}),
     "img": frozenset({"src", "alt", "title", "width", "height"}),
@@ -38,6 +37,17 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
     "td": frozenset({"colspan", "rowspan"}),
 }
 PROTOCOLS = frozenset({"http", "https", "mailto"})
+#: Never allowed, whoever asks: raw-text and foreign-content elements (mutation XSS), and
+#: elements that run, embed or submit things.
+FORBIDDEN_TAGS = frozenset(
+    {
+        "base", "embed", "form", "frame", "frameset", "iframe", "input", "link", "math",
+        "meta", "noembed", "noframes", "noscript", "object", "plaintext", "script", "select",
+        "style", "svg", "template", "textarea", "title", "xmp",
+    }
+)  # fmt: skip
+#: Never allowed as protocols: they run code or smuggle content.
+FORBIDDEN_PROTOCOLS = frozenset({"javascript", "vbscript", "data", "file"})
 LINK_REL = "nofollow ugc noopener"
 
 
@@ -50,13 +60,22 @@ class Allowlist:
     def merged(self, extra: dict) -> Allowlist:
         """This allowlist plus ``extra`` (a dict with optional ``tags``, ``attributes`` and
         ``protocols`` keys, as the ``sanitizer_allowlist`` hook returns)."""
+        tags = frozenset(extra.get("tags") or ())
+        protocols = frozenset(p.lower() for p in extra.get("protocols") or ())
+        refused = sorted((tags & FORBIDDEN_TAGS) | (protocols & FORBIDDEN_PROTOCOLS))
+        for tag, names in (extra.get("attributes") or {}).items():
+            if tag in FORBIDDEN_TAGS:
+                refused.append(tag)
+            refused.extend(n for n in names if n.lower().startswith("on") or n.lower() == "style")
+        if refused:
+            raise ValueError(f"the sanitizer never allows {', '.join(refused)}")
         attributes = dict(self.attributes)
         for tag, names in (extra.get("attributes") or {}).items():
             attributes[tag] = attributes.get(tag, frozenset()) | frozenset(names)
         return Allowlist(
-            tags=self.tags | frozenset(extra.get("tags") or ()),
+            tags=self.tags | tags,
             attributes=attributes,
-            protocols=self.protocols | frozenset(extra.get("protocols") or ()),
+            protocols=self.protocols | protocols,
         )
 
 
@@ -75,9 +94,10 @@ class Sanitizer:
         return self._cleaner.clean(html)
 
 
-def build_sanitizer(extra: dict | None = None) -> Sanitizer:
-    """A sanitizer for the core allowlist plus ``extra`` (see :meth:`Allowlist.merged`)."""
+def build_sanitizer(*extras: dict) -> Sanitizer:
+    """A sanitizer for the base allowlist plus each of ``extras`` (see
+    :meth:`Allowlist.merged`); raises :class:`ValueError` for anything never allowed."""
     allowlist = Allowlist()
-    if extra:
+    for extra in extras:
         allowlist = allowlist.merged(extra)
     return Sanitizer(allowlist)

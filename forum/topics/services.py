@@ -2,22 +2,29 @@
 
 Each function checks permission, validates, writes, keeps the stored counters right and
 commits. Counters are moved with single UPDATE statements so concurrent writers never lose
-an increment.
+an increment. Lifecycle hooks (``topic_created``, ``post_created``, ``post_edited``,
+``post_deleted``, ``post_restored``) are fired here and only here, after the flush and
+before the commit: a plugin's rows commit with the post, and a plugin that raises rolls the
+whole write back (:func:`_commit_after`).
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from datetime import timedelta
 
 from flask import current_app, g
 from sqlalchemy import select, update
 
 from forum.accounts.models import User
+from forum.attachments import services as attachments
 from forum.categories.models import Category
 from forum.database import utcnow
-from forum.errors import InvalidAccess, NotFound, NotLoggedIn, ValidationFailed
+from forum.errors import ForumError, InvalidAccess, NotFound, NotLoggedIn, ValidationFailed
 from forum.extensions import db
 from forum.permissions import can
+from forum.plugin_system import PluginFailed, fire
 from forum.rendering import cook
 from forum.topics.models import Post, PostRevision, Topic
 from forum.topics.slugs import slugify
@@ -25,6 +32,7 @@ from forum.topics.view_counter import count_view
 from forum.validation import check_length, clean_text
 
 TOPIC_FLAGS = ("pinned", "closed", "archived")
+log = logging.getLogger(__name__)
 
 
 def lookup_mentions(candidates: set[str]) -> dict[str, str]:
@@ -39,6 +47,35 @@ def lookup_mentions(candidates: set[str]) -> dict[str, str]:
 
 def _cook(raw: str):
     return cook(raw, lookup_mentions)
+
+
+class PluginWriteFailed(ForumError):
+    """A plugin failed inside a write; the write was rolled back."""
+
+    status = 500
+    title = "Nothing was saved"
+
+    def __init__(self, failure: PluginFailed):
+        super().__init__(
+            f"The {failure.plugin} plugin failed while saving this, so nothing was saved. "
+            "The error has been logged; please try again later or tell an administrator."
+        )
+
+
+def _commit_after(*events: tuple[str, dict]) -> None:
+    """Fire lifecycle hooks inside the transaction, then commit; roll everything back if a
+    plugin fails (its :class:`~forum.errors.ForumError` reaches the user as it is)."""
+    try:
+        for hook, kwargs in events:
+            fire(hook, **kwargs)
+    except PluginFailed as failure:
+        db.session.rollback()
+        log.error("write rolled back: %s", failure, exc_info=failure.error)
+        raise PluginWriteFailed(failure) from failure
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
 
 
 def _require_writer(user) -> None:
@@ -92,8 +129,20 @@ def _bump_counters(user_id: int, category_id: int, *, posts: int, topics: int = 
     db.session.execute(update(User).where(User.id == user_id).values(**user_values))
 
 
-def create_topic(user, *, title, raw, category: Category | None) -> Post:
-    """Start a topic in ``category`` with ``raw`` as its first post."""
+def create_topic(
+    user,
+    *,
+    title,
+    raw,
+    category: Category | None,
+    attach: list[tuple[str, str]] = (),
+    form: Mapping[str, str] | None = None,
+) -> Post:
+    """Start a topic in ``category`` with ``raw`` as its first post.
+
+    ``attach``: ``(attachment type key, reference)`` pairs to attach to the first post.
+    ``form``: every submitted field, handed to the ``topic_created`` hook (plugins' composer
+    extras)."""
     _require_writer(user)
     if category is None or not can(user, "category.see", category):
         raise NotFound()
@@ -101,6 +150,7 @@ def create_topic(user, *, title, raw, category: Category | None) -> Post:
         raise InvalidAccess("You are not allowed to start topics in that category.")
     title, raw = clean_title(title), clean_body(raw)
     _check_not_duplicate(user, raw)
+    checked = attachments.check(user, category, list(attach))
     cooked = _cook(raw)
     now = utcnow()
     topic = Topic(
@@ -130,12 +180,24 @@ def create_topic(user, *, title, raw, category: Category | None) -> Post:
     db.session.add(post)
     db.session.flush()
     _bump_counters(user.id, category.id, posts=1, topics=1, now=now)
-    db.session.commit()
+    attachments.add(user, post, checked)
+    _commit_after(
+        ("topic_created", {"topic": topic, "post": post, "user": user, "form": form or {}}),
+        ("post_created", {"post": post, "user": user}),
+    )
     return post
 
 
-def create_reply(user, topic: Topic | None, *, raw, reply_to_post_number=None) -> Post:
-    """Add a post to ``topic``, optionally answering post ``reply_to_post_number``."""
+def create_reply(
+    user,
+    topic: Topic | None,
+    *,
+    raw,
+    reply_to_post_number=None,
+    attach: list[tuple[str, str]] = (),
+) -> Post:
+    """Add a post to ``topic``, optionally answering post ``reply_to_post_number``, with
+    ``attach`` (``(type key, reference)`` pairs) attached to it."""
     _require_writer(user)
     if topic is None or not can(user, "topic.see", topic):
         raise NotFound()
@@ -158,6 +220,7 @@ def create_reply(user, topic: Topic | None, *, raw, reply_to_post_number=None) -
                 "reply to it."
             )
     _check_not_duplicate(user, raw)
+    checked = attachments.check(user, topic.category, list(attach))
     cooked = _cook(raw)
     now = utcnow()
     post_number = db.session.execute(
@@ -194,7 +257,8 @@ def create_reply(user, topic: Topic | None, *, raw, reply_to_post_number=None) -
         )
     db.session.flush()
     _bump_counters(user.id, topic.category_id, posts=1, now=now)
-    db.session.commit()
+    attachments.add(user, post, checked)
+    _commit_after(("post_created", {"post": post, "user": user}))
     db.session.refresh(topic)
     return post
 
@@ -230,6 +294,7 @@ def edit_post(user, post: Post | None, *, raw, title=None, edit_reason=None) -> 
             created_at=now,
         )
     )
+    previous_raw = post.raw
     if raw != post.raw:
         cooked = _cook(raw)
         post.raw, post.cooked, post.cooked_version = raw, cooked.html, cooked.version
@@ -238,7 +303,8 @@ def edit_post(user, post: Post | None, *, raw, title=None, edit_reason=None) -> 
     post.version += 1
     post.edit_reason = edit_reason
     post.updated_at = now
-    db.session.commit()
+    db.session.flush()
+    _commit_after(("post_edited", {"post": post, "user": user, "previous_raw": previous_raw}))
     return post
 
 
@@ -267,7 +333,8 @@ def _set_deleted(user, post: Post, deleted: bool) -> None:
             .execution_options(synchronize_session=False)
         )
     _bump_counters(post.user_id, topic.category_id, posts=sign)
-    db.session.commit()
+    db.session.flush()
+    _commit_after(("post_deleted" if deleted else "post_restored", {"post": post, "user": user}))
 
 
 def check_delete(user, post: Post | None) -> None:

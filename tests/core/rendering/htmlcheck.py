@@ -12,7 +12,11 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from forum.rendering.sanitize import PROTOCOLS, TAGS
+from forum.rendering import core_renderer
+
+#: What the sanitizer of an app without plugins lets through (the core's quote markup too).
+_ALLOWLIST = core_renderer().sanitizer.allowlist
+TAGS, PROTOCOLS = _ALLOWLIST.tags, _ALLOWLIST.protocols
 
 #: Attributes a browser treats as URLs (the ones that matter for these tags and beyond).
 URL_ATTRIBUTES = frozenset(

@@ -1,18 +1,18 @@
 """What the Markdown pipeline makes of ordinary posts: the features members rely on, links,
-URL schemes, raw HTML, and Unicode. Uses :class:`forum.rendering.Renderer` directly."""
+URL schemes, raw HTML, and Unicode. Uses :func:`forum.rendering.core_renderer` directly."""
 
 from __future__ import annotations
 
 import pytest
 
-from forum.rendering import COOK_VERSION, Renderer
+from forum.rendering import COOK_VERSION, core_renderer
 from forum.rendering.sanitize import LINK_REL
 from tests.core.rendering.htmlcheck import urls
 
 
 @pytest.fixture(scope="module")
 def renderer():
-    return Renderer()
+    return core_renderer()
 
 
 @pytest.fixture(scope="module")

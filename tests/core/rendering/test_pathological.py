@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from forum.rendering import Renderer
+from forum.rendering import core_renderer
 from forum.rendering.markdown import MAX_NESTING
 from tests.core.rendering.htmlcheck import unsafe_parts
 
@@ -125,7 +125,7 @@ def slowest(n: int = 5) -> list[tuple[float, str]]:
 
 @pytest.fixture(scope="module")
 def renderer():
-    return Renderer()
+    return core_renderer()
 
 
 def _everyone(names: set[str]) -> dict[str, str]:

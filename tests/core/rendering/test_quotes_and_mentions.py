@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from forum.rendering import Renderer
+from forum.rendering import core_renderer
 from forum.rendering.sanitize import LINK_REL
 from tests.core.rendering.htmlcheck import unsafe_parts
 
 
 @pytest.fixture(scope="module")
 def renderer():
-    return Renderer()
+    return core_renderer()
 
 
 @pytest.fixture(scope="module")

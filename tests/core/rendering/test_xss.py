@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from forum.rendering import Renderer
+from forum.rendering import core_renderer
 from tests.core.rendering.htmlcheck import unsafe_parts, url_scheme, urls
 from tests.core.rendering.xss_payloads import PAYLOADS
 
@@ -28,7 +28,7 @@ def _known(names: set[str]) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def renderer():
-    return Renderer()
+    return core_renderer()
 
 
 @pytest.mark.parametrize("context", CONTEXTS)

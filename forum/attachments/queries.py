@@ -1,0 +1,94 @@
+"""Reading attachments: every attachment of a page's posts in one query, then one ``load``
+per attachment type (never one per post or per attachment)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from forum.attachments.models import PostAttachment
+from forum.extensions import db
+from forum.hooktypes import AttachmentType
+
+log = logging.getLogger("forum.plugins")
+
+
+@dataclass(frozen=True)
+class ShownAttachment:
+    """An attachment whose object exists and the viewer may see."""
+
+    id: int
+    post_id: int
+    type: AttachmentType
+    object: Any
+
+
+def attachment_types() -> dict[str, AttachmentType]:
+    return current_app.extensions["forum.plugins"].attachment_types
+
+
+def for_posts(user, post_ids: Iterable[int]) -> dict[int, list[ShownAttachment]]:
+    """``{post id: [ShownAttachment, ...]}`` in the order they were attached. Objects that
+    are gone or hidden from ``user`` are left out, and so are the attachments of a plugin
+    that fails to load them (logged under its name; the page still renders)."""
+    types = attachment_types()
+    post_ids = set(post_ids)
+    if not types or not post_ids:
+        return {}  # no plugin attaches anything: not even the one query
+    rows = db.session.execute(
+        select(
+            PostAttachment.id,
+            PostAttachment.post_id,
+            PostAttachment.type_key,
+            PostAttachment.object_id,
+        )
+        .where(PostAttachment.post_id.in_(post_ids), PostAttachment.type_key.in_(types))
+        .order_by(PostAttachment.id)
+    ).all()
+    wanted: dict[str, set[int]] = {}
+    for _id, _post_id, key, object_id in rows:
+        wanted.setdefault(key, set()).add(object_id)
+    objects: dict[str, dict[int, Any]] = {}
+    for key, ids in wanted.items():
+        try:
+            objects[key] = types[key].load(sorted(ids), user) or {}
+        except Exception:
+            log.exception("plugin %r failed to load attachments %r", types[key].plugin, key)
+            objects[key] = {}
+    shown: dict[int, list[ShownAttachment]] = {}
+    for row_id, post_id, key, object_id in rows:
+        found = objects[key].get(object_id)
+        if found is not None:
+            shown.setdefault(post_id, []).append(
+                ShownAttachment(row_id, post_id, types[key], found)
+            )
+    return shown
+
+
+def as_json(shown: list[ShownAttachment]) -> dict[str, list[dict]]:
+    """Post JSON's plugin keys: ``{"<plugin>": [{"type": key, ...to_json}, ...]}``."""
+    data: dict[str, list[dict]] = {}
+    for item in shown:
+        try:
+            body = dict(item.type.to_json(item.object))
+        except Exception:
+            log.exception("plugin %r failed to serialise %r", item.type.plugin, item.type.key)
+            continue
+        data.setdefault(item.type.plugin, []).append({"type": item.type.key, **body})
+    return data
+
+
+def on_post(post_id: int) -> list[PostAttachment]:
+    """The stored attachment rows of one post (for its attachments page)."""
+    return list(
+        db.session.scalars(
+            select(PostAttachment)
+            .where(PostAttachment.post_id == post_id)
+            .order_by(PostAttachment.id)
+        )
+    )

@@ -1,0 +1,129 @@
+"""The small frozen values that hooks return (see :mod:`forum.hookspecs`).
+
+Every key a plugin returns is namespaced with the plugin's name (``meetings.panel``), so the
+core can sort contributions by ``(order, key)`` without depending on registration order, and
+can tell whose contribution failed. Core contributions use the prefix ``core.``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Roles a :class:`Permission` may grant by default. An account that is not active (pending
+#: approval, suspended) and a visitor who is not signed in both count as ``"visitor"``.
+ROLES = frozenset({"admin", "moderator", "member", "visitor"})
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the site's main navigation."""
+
+    key: str
+    label: str
+    url: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A block of a page rendered from a plugin's template.
+
+    ``template`` is a name under the plugin's ``templates/<name>/`` folder; it is rendered
+    with autoescaping on and sees ``panel`` (this object), so it reads ``panel.context``.
+    Panels are used for category and topic sidebars, profile sections and composer extras
+    (where the template holds form fields named ``<plugin>-<field>``).
+    """
+
+    key: str
+    title: str
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ListView:
+    """A category page drawn by a plugin instead of the core topic list (a library, a
+    tracker table). Rendered like a :class:`Panel`, inside the category page's frame."""
+
+    key: str
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A short label shown beside a topic's title in topic lists."""
+
+    key: str
+    label: str
+    title: str = ""  # longer text for the tooltip and screen readers
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ActionLink:
+    """A link (``method="get"``) or a one-button form (``method="post"``) under a post."""
+
+    key: str
+    label: str
+    url: str
+    method: str = "get"
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Permission:
+    """An action someone may be allowed to do, such as ``meetings.schedule``.
+
+    ``default_roles`` are the roles (:data:`ROLES`) allowed when no ``permission_allowed``
+    implementation decides.
+    """
+
+    key: str
+    description: str
+    default_roles: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A ``permission_allowed`` answer. Any deny wins; otherwise any allow; otherwise the
+    permission's default roles decide. ``reason`` says which rule decided."""
+
+    allowed: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class AttachmentType:
+    """A kind of object a plugin lets people attach to a post (an SLA, a resource, a
+    mentor card). Attachments are stored by the core as ``(post, key, object id)``.
+
+    * ``load(ids, user)`` returns ``{id: object}`` for the ids that exist and ``user`` may
+      see, in one query (called once per page for all the page's attachments of this type).
+    * ``validate(user, ref, post)`` turns what a person typed or picked (``ref``, a string)
+      into an object id, or raises :class:`forum.errors.ValidationFailed` with a message.
+      ``post`` is ``None`` while a topic or reply is being composed.
+    * ``template`` renders one attachment under the post; it sees ``attachment`` (the
+      object) and ``attachment_type`` (this value).
+    * ``to_json(object)`` is the dict sent in post JSON, under a key named after the plugin.
+    * ``options(user, category)`` optionally lists ``(ref, label)`` choices for the picker;
+      without it the composer offers a text box for a reference.
+    * ``everywhere``: attachable in any category; otherwise only in categories the plugin is
+      enabled on.
+    """
+
+    key: str
+    label: str
+    load: Callable[[list[int], Any], dict[int, Any]]
+    validate: Callable[[Any, str, Any], int]
+    template: str
+    to_json: Callable[[Any], dict]
+    options: Callable[[Any, Any], list[tuple[str, str]]] | None = None
+    everywhere: bool = False
+
+    @property
+    def plugin(self) -> str:
+        return self.key.split(".", 1)[0]
