@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
-from flask import Flask, g, request
+from flask import Flask, g, render_template, request
 from flask_login import current_user
+from markupsafe import Markup
 
 from forum.database import utcnow
+from forum.hooktypes import NavItem
+from forum.plugin_system import slot
 
 
 def iso(value: datetime | None) -> str:
@@ -48,12 +52,58 @@ def page_url(page: int) -> str:
     return request.path + (f"?{query}" if query else "")
 
 
+def main_nav() -> list[tuple[NavItem, bool]]:
+    """The main navigation (the ``nav_items`` slot), each item with whether it is the
+    current page's: named by the view (``g.nav_active``) or an ancestor of the path."""
+    active = g.get("nav_active")
+    path = request.path
+    items = []
+    for item in slot("nav_items", user=current_user._get_current_object()):
+        prefix = item.url.rstrip("/")
+        current = item.key == active or (
+            bool(prefix) and (path == prefix or path.startswith(prefix + "/"))
+        )
+        items.append((item, current))
+    return items
+
+
+log = logging.getLogger("forum.plugins")
+
+
+def _render_isolated(owner: str, template: str, **context) -> Markup:
+    """A plugin's template rendered (autoescaped) on its own, so that one that fails is
+    logged under its plugin's name and left out instead of taking the page down."""
+    try:
+        return Markup(render_template(template, **context))
+    except Exception:
+        log.exception("plugin %r failed to render %r", owner, template)
+        return Markup("")
+
+
+def render_panel(panel) -> Markup:
+    """A :class:`~forum.hooktypes.Panel` or :class:`~forum.hooktypes.ListView`; its
+    template sees it as ``panel``."""
+    return _render_isolated(panel.key.split(".", 1)[0], panel.template, panel=panel)
+
+
+def render_attachment(shown) -> Markup:
+    """One attachment under a post; its type's template sees ``attachment`` (the object)
+    and ``attachment_type``."""
+    kind = shown.type
+    return _render_isolated(
+        kind.plugin, kind.template, attachment=shown.object, attachment_type=kind
+    )
+
+
 def init_app(app: Flask) -> None:
     env = app.jinja_env
     env.filters["iso"] = iso
     env.filters["ago"] = ago
     env.filters["full_date"] = full_date
     env.globals["page_url"] = page_url
+    env.globals["main_nav"] = main_nav
+    env.globals["render_panel"] = render_panel
+    env.globals["render_attachment"] = render_attachment
     env.trim_blocks = True
     env.lstrip_blocks = True
 

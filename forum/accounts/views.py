@@ -35,6 +35,7 @@ from forum.accounts.models import NATIONS, Organisation, User
 from forum.errors import ForumError, InvalidAccess, NotFound
 from forum.extensions import db, limiter
 from forum.permissions import can, category_levels
+from forum.plugin_system import slot
 from forum.topics import queries
 from forum.topics.models import Post, Topic
 from forum.validation import clean_text
@@ -382,6 +383,9 @@ def profile(username):
         post_count=post_count,
         is_self=is_self,
         can_edit=is_self or can(current_user, "admin"),
+        panels=slot(
+            "user_profile_panels", profile_user=user, viewer=current_user._get_current_object()
+        ),
     )
 
 

@@ -127,6 +127,19 @@ def int_list(params: dict, name: str, *, minimum: int | None = None) -> list[int
     return [n for n in numbers if n is not None]
 
 
+def text_list(params: dict, name: str) -> list[str]:
+    """A list of strings from ``name[]=a&name[]=b``, a JSON list, or a single value."""
+    value = params.get(name)
+    if value is None or value == "":
+        return []
+    values = value if isinstance(value, list) else [value]
+    if len(values) > MAX_LIST_LENGTH:
+        raise InvalidParameters(name, f"at most {MAX_LIST_LENGTH} values")
+    if not all(isinstance(v, str) for v in values):
+        raise InvalidParameters(name, "a list of strings")
+    return values
+
+
 def bool_param(params: dict, name: str, default: bool = False) -> bool:
     """``true``/``false`` given as JSON booleans or the usual strings."""
     value = params.get(name)

@@ -17,9 +17,11 @@ from flask import jsonify
 
 from forum.api import bp
 from forum.api.categories import category_json
-from forum.api.params import bool_param, int_param, request_params, text_param
+from forum.api.params import bool_param, int_param, request_params, text_list, text_param
 from forum.api.serializers import serialize_post
 from forum.api.topics import replied_posts, viewer
+from forum.attachments import queries as attachment_queries
+from forum.attachments import services as attachments
 from forum.bootstrap import default_category
 from forum.errors import (
     InvalidAccess,
@@ -34,6 +36,12 @@ from forum.topics import queries, services
 from forum.validation import clean_text
 
 CREATE_POST = "create_post"
+
+
+def _plugin_params(params: dict) -> dict[str, str]:
+    """The plain string parameters, for plugins' ``topic_created`` (their composer fields,
+    ``<name>-<field>``, may be sent to the API as well)."""
+    return {key: value for key, value in params.items() if isinstance(value, str)}
 
 
 def _require_login(user) -> None:
@@ -51,6 +59,7 @@ def post_json(post, user, *, include_raw: bool = True) -> dict:
         topic=topic,
         reply_to=replied.get(post.reply_to_post_number),
         include_raw=include_raw,
+        attachments=attachment_queries.for_posts(user, [post.id]).get(post.id, []),
     )
 
 
@@ -82,6 +91,8 @@ def create_post():
     nested = bool_param(params, "nested_post")  # parsed before writing, like every parameter
     archetype = params.get("archetype")
     try:
+        # "attachments[]=meetings.meeting:3": objects to attach, as in the composer.
+        attach = attachments.refs_from_strings(text_list(params, "attachments"))
         if archetype not in (None, "", "regular"):
             # Never turn a private message into a public topic.
             raise ValidationFailed("Private messages are not available on this forum.")
@@ -92,13 +103,20 @@ def create_post():
             else:
                 category = queries.get_category(user, category_id)
             post = services.create_topic(
-                user, title=text_param(params, "title"), raw=raw, category=category
+                user,
+                title=text_param(params, "title"),
+                raw=raw,
+                category=category,
+                attach=attach,
+                form=_plugin_params(params),
             )
         else:
             # 0 and "" mean "not a reply to a particular post", as in Discourse.
             reply_to = int_param(params, "reply_to_post_number", minimum=0) or None
             topic = queries.get_topic(user, topic_id)
-            post = services.create_reply(user, topic, raw=raw, reply_to_post_number=reply_to)
+            post = services.create_reply(
+                user, topic, raw=raw, reply_to_post_number=reply_to, attach=attach
+            )
     except ValidationFailed as error:
         error.action = CREATE_POST
         raise

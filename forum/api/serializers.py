@@ -16,6 +16,8 @@ from collections import Counter
 
 from markupsafe import escape
 
+from forum.attachments.queries import as_json as attachments_json
+from forum.attachments.queries import for_posts as attachments_for
 from forum.bootstrap import UNCATEGORIZED
 from forum.categories.models import CREATE
 from forum.permissions import can
@@ -56,10 +58,14 @@ def _is_viewer(viewer, user_id) -> bool:
     return bool(viewer.is_authenticated and viewer.id == user_id)
 
 
-def serialize_post(post, viewer, *, topic, reply_to=None, include_raw: bool = False) -> dict:
+def serialize_post(
+    post, viewer, *, topic, reply_to=None, include_raw: bool = False, attachments=()
+) -> dict:
     """A post as in ``post_stream.posts`` (no ``raw`` unless ``include_raw``).
 
-    ``reply_to`` is the post answered (for ``reply_to_user``), when known.
+    ``reply_to`` is the post answered (for ``reply_to_user``), when known. ``attachments``
+    (the post's :class:`~forum.attachments.queries.ShownAttachment` values) are added under
+    one key per plugin (``"sla": [...]``).
     """
     user = post.user
     deleted = post.deleted_at is not None
@@ -115,11 +121,16 @@ def serialize_post(post, viewer, *, topic, reply_to=None, include_raw: bool = Fa
         }
     if include_raw:
         data["raw"] = post.raw
+    if attachments:
+        for plugin, items in attachments_json(attachments).items():
+            data.setdefault(plugin, items)  # never overwrite a Discourse field
     return data
 
 
 def serialize_posts(posts, viewer, *, topic, replied: dict, include_raw: bool = False) -> list:
-    """``replied`` maps post numbers to posts (the window itself plus any looked up)."""
+    """``replied`` maps post numbers to posts (the window itself plus any looked up).
+    Attachments of all the posts are loaded in one batch."""
+    found = attachments_for(viewer, [post.id for post in posts])
     return [
         serialize_post(
             post,
@@ -127,6 +138,7 @@ def serialize_posts(posts, viewer, *, topic, replied: dict, include_raw: bool = 
             topic=topic,
             reply_to=replied.get(post.reply_to_post_number),
             include_raw=include_raw,
+            attachments=found.get(post.id, ()),
         )
         for post in posts
     ]

@@ -17,6 +17,7 @@ from flask_login import current_user
 from forum.categories.models import Category
 from forum.page_cache import cache_for_visitors
 from forum.permissions import can
+from forum.plugin_system import slot
 from forum.topics import queries
 
 bp = Blueprint("categories", __name__)
@@ -72,7 +73,7 @@ def page_arg() -> int:
 def index():
     """Every visible category with its description and counts, subcategories listed under
     their parents."""
-    g.nav_active = "categories"
+    g.nav_active = "core.categories"
     categories = list(visible_category_map().values())
     children: dict[int, list[Category]] = {}
     for category in categories:
@@ -109,20 +110,28 @@ def _category_page(category_id: int, slug: str, parent_slug: str | None):
     if (parent_slug, slug) != wanted:
         return redirect(category_url(category, page), 301)
     subcategories = [c for c in categories.values() if c.parent_id == category.id]
-    result = queries.latest_topics(
-        current_user,
-        category_ids=[category.id, *(c.id for c in subcategories)],
-        page=page - 1,
-    )
+    user = current_user._get_current_object()
+    # A plugin enabled here may draw the page's list itself (a library, a tracker).
+    list_view = slot("category_list_view", category=category, user=user, page=page)
+    topics, has_more, badges = [], False, {}
+    if list_view is None:
+        result = queries.latest_topics(
+            user, category_ids=[category.id, *(c.id for c in subcategories)], page=page - 1
+        )
+        topics, has_more = result.topics, result.has_more
+        badges = slot("topic_list_badges", topics=topics, user=user) if topics else {}
     return render_template(
         "categories/show.html",
         category=category,
         parent=parent,
         subcategories=subcategories,
-        topics=result.topics,
+        topics=topics,
+        badges=badges,
+        list_view=list_view,
+        panels=slot("category_panels", category=category, user=user),
         page=page,
-        has_more=result.has_more,
-        can_create=can(current_user, "category.create_topic", category),
+        has_more=has_more,
+        can_create=can(user, "category.create_topic", category),
     )
 
 

@@ -49,6 +49,9 @@ RESERVED_NAMES = frozenset(
         "admin", "api", "c", "categories", "category", "core", "forum", "groups", "latest",
         "letter_avatar", "login", "logout", "new_topic", "plugins", "posts", "search",
         "signup", "static", "t", "topics", "u", "user_sessions", "users",
+        # Fields of Discourse's post JSON, where a plugin's attachments go under its name.
+        "cooked", "hidden", "moderator", "name", "raw", "reads", "score", "staff",
+        "username", "version", "wiki", "yours",
     }
 )  # fmt: skip
 

@@ -9,6 +9,7 @@ typed. Visitors who try to write are sent to sign in and brought back afterwards
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from flask import (
@@ -23,16 +24,20 @@ from flask import (
 )
 from flask_login import current_user
 
+from forum.attachments import queries as attachment_queries
+from forum.attachments import services as attachments
 from forum.categories.views import page_arg, visible_category_map
 from forum.errors import ForumError, InvalidAccess, InvalidParameters, NotFound, ValidationFailed
 from forum.page_cache import cache_for_visitors
 from forum.permissions import can
+from forum.plugin_system import slot
 from forum.rendering import cook
 from forum.topics import queries, services
 from forum.topics.models import Post, Topic
 from forum.validation import clean_text, parse_int
 
 bp = Blueprint("topics", __name__)
+log = logging.getLogger("forum.plugins")
 
 #: Form values that switch a topic flag on or off.
 _TRUE, _FALSE = {"1", "true", "on", "yes"}, {"0", "false", "off", "no", ""}
@@ -87,12 +92,14 @@ def _next_here() -> str:
 @cache_for_visitors
 def latest():
     """The home page: topics from every visible category, pinned first, newest activity next."""
-    g.nav_active = "latest"
+    g.nav_active = "core.latest"
     page = page_arg()
-    result = queries.latest_topics(current_user, page=page - 1)
+    user = current_user._get_current_object()
+    result = queries.latest_topics(user, page=page - 1)
     return render_template(
         "topics/latest.html",
         topics=result.topics,
+        badges=slot("topic_list_badges", topics=result.topics, user=user) if result.topics else {},
         page=page,
         has_more=result.has_more,
         can_create=bool(_creatable_categories()),
@@ -121,6 +128,9 @@ class PostView:
     can_edit: bool = False
     can_delete: bool = False
     can_restore: bool = False
+    can_attach: bool = False
+    attachments: list = field(default_factory=list)
+    actions: list = field(default_factory=list)
 
 
 @bp.get("/t/<int:topic_id>")
@@ -184,6 +194,7 @@ def _topic_page(topic: Topic, page: int, focus: int | None = None):
             view.can_delete = can(user, "post.delete", post) and post.deleted_at is None
             view.can_restore = staff and post.deleted_at is not None
         views.append(view)
+    _add_plugin_parts(user, topic, views)
     can_moderate = can(user, "topic.moderate", topic)
     can_reply = can(user, "topic.reply", topic)
     move_targets = []
@@ -206,9 +217,46 @@ def _topic_page(topic: Topic, page: int, focus: int | None = None):
         can_moderate=can_moderate,
         move_targets=move_targets,
         staff=staff,
+        panels=slot("topic_panels", topic=topic, user=user._get_current_object()),
+        **(_attach_choices(topic.category) if can_reply else _NO_ATTACH),
     )
     services.record_view(topic_id)  # after rendering: it commits, which expires objects
     return html
+
+
+def _add_plugin_parts(user, topic: Topic, views: list[PostView]) -> None:
+    """Attachments and plugin actions for the posts shown, each in one batch for the page."""
+    user = user._get_current_object()
+    shown = [view for view in views if not view.hidden]
+    if not shown:
+        return
+    posts = [view.post for view in shown]
+    found = attachment_queries.for_posts(user, [post.id for post in posts])
+    actions = slot("post_actions", posts=posts, topic=topic, user=user)
+    attachable = bool(attachments.usable_types(topic.category))
+    for view in shown:
+        view.attachments = found.get(view.post.id, [])
+        view.actions = actions.get(view.post.id, [])
+        view.can_attach = attachable and view.can_edit
+
+
+_NO_ATTACH = {"attach_kinds": [], "attach_options": {}}
+
+
+def _attach_choices(category) -> dict:
+    """What the composer offers to attach in ``category``: the usable attachment types and
+    the picker choices of those that list them."""
+    user = current_user._get_current_object()
+    kinds = attachments.usable_types(category)
+    options = {}
+    for kind in kinds:
+        if kind.options is not None:
+            try:
+                options[kind.key] = list(kind.options(user, category))
+            except Exception:
+                log.exception("plugin %r failed to list %r choices", kind.plugin, kind.key)
+                options[kind.key] = []
+    return {"attach_kinds": kinds, "attach_options": options}
 
 
 # -- New topic ------------------------------------------------------------------------------
@@ -239,11 +287,13 @@ def new_topic():
         return _sign_in(_next_here() if request.method == "GET" else url_for(".new_topic"))
     choices = _creatable_categories()
     form = {
+        **_plugin_fields(request.form),
         "title": request.form.get("title", ""),
         "raw": request.form.get("raw", ""),
         "category": request.values.get("category", ""),
     }
-    if request.method == "GET":
+    if request.method == "GET" or request.form.get("action") == "category":
+        # A changed category redraws the form with that category's extras; nothing is saved.
         return _new_topic_form(form, choices)
     errors, preview, status = [], None, 200
     try:
@@ -252,7 +302,12 @@ def new_topic():
         else:
             category = _chosen_category(form["category"])
             post = services.create_topic(
-                current_user, title=form["title"], raw=form["raw"], category=category
+                current_user,
+                title=form["title"],
+                raw=form["raw"],
+                category=category,
+                attach=attachments.refs_from_form(request.form),
+                form=form,
             )
             flash("Your topic is posted.", "success")
             return redirect(topic_url(post.topic), 303)
@@ -261,19 +316,41 @@ def new_topic():
     return _new_topic_form(form, choices, errors=errors, preview=preview, status=status)
 
 
+def _plugin_fields(submitted) -> dict[str, str]:
+    """The submitted fields that are not the core's own (plugins' composer extras and
+    attachment pickers), first value of each, to hand to hooks and redraw the form."""
+    core = {"title", "raw", "category", "csrf_token", "action", "reply_to_post_number"}
+    return {name: value for name, value in submitted.items() if name not in core}
+
+
 def _new_topic_form(form, choices, *, errors=(), preview=None, status=200):
     if not choices and not errors:
         errors, status = ["You cannot start topics in any category yet."], 403
+    category = _selected_category(form["category"], choices)
+    extras, attach = [], _NO_ATTACH
+    if category is not None:
+        user = current_user._get_current_object()
+        extras = slot("composer_extras", category=category, user=user, form=form)
+        attach = _attach_choices(category)
     return (
         render_template(
             "topics/new_topic.html",
             form=form,
             choices=choices,
+            category=category,
+            extras=extras,
             errors=errors,
             preview=preview,
+            **attach,
         ),
         status,
     )
+
+
+def _selected_category(value, choices):
+    """The category chosen so far among ``choices``, or ``None``."""
+    by_id = {str(c.id): c for c in choices}
+    return by_id.get(value.strip()) if isinstance(value, str) else None
 
 
 def _chosen_category(value):
@@ -318,6 +395,7 @@ def reply(topic_id):
         form = {"raw": raw, "reply_to_post_number": reply_to}
         return _reply_form(topic, form)
     form = {
+        **_plugin_fields(request.form),
         "raw": request.form.get("raw", ""),
         "reply_to_post_number": request.form.get("reply_to_post_number", ""),
     }
@@ -328,7 +406,11 @@ def reply(topic_id):
         else:
             number = parse_int(form["reply_to_post_number"], "reply_to_post_number", minimum=1)
             post = services.create_reply(
-                current_user, topic, raw=form["raw"], reply_to_post_number=number
+                current_user,
+                topic,
+                raw=form["raw"],
+                reply_to_post_number=number,
+                attach=attachments.refs_from_form(request.form),
             )
             return redirect(post_url(topic, post.post_number), 303)
     except ForumError as error:
@@ -357,6 +439,7 @@ def _reply_form(topic: Topic, form, *, errors=(), preview=None, status=200):
             errors=errors,
             preview=preview,
             blocked=blocked,
+            **(_NO_ATTACH if blocked else _attach_choices(topic.category)),
         ),
         status,
     )

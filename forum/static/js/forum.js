@@ -183,10 +183,26 @@
     post.scrollIntoView({ block: "start" });
   }
 
+  // ---------------------------------------------------------------------------------------
+  // The new-topic form: choosing another category redraws the form with that category's
+  // plugin fields (the same as pressing the "Show this category's options" button).
+  function setUpCategoryChoice() {
+    document.querySelectorAll("[data-submit-on-change]").forEach(function (select) {
+      var form = select.form;
+      var button = form && form.querySelector("[data-category-refresh]");
+      if (!button) return;
+      button.hidden = true;
+      select.addEventListener("change", function () {
+        if (select.value) button.click();
+      });
+    });
+  }
+
   function start() {
     focusFormErrors();
     setUpComposers();
     setUpPostActions();
+    setUpCategoryChoice();
     focusPermalinkPost();
   }
 
