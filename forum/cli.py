@@ -7,14 +7,27 @@ from flask import Flask
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
+from forum import plugin_system
 from forum.accounts import services as accounts
 from forum.bootstrap import ensure_defaults
 from forum.errors import ForumError
 from forum.extensions import db
 
 
+def _upgrade_all_heads_by_default() -> None:
+    """``flask db upgrade`` with no revision upgrades every branch (``heads``): the core's
+    and each plugin's. Alembic's own default, ``head``, fails once a plugin adds a branch."""
+    from flask_migrate.cli import upgrade as upgrade_command
+
+    for param in upgrade_command.params:
+        if param.name == "revision":
+            param.default = "heads"
+
+
 def make_cli(app: Flask) -> AppGroup:
+    _upgrade_all_heads_by_default()
     cli = AppGroup("forum", help="Manage the forum.")
 
     @cli.command("init")
@@ -148,7 +161,40 @@ def make_cli(app: Flask) -> AppGroup:
                 bar.update(len(chunk))
         click.echo(f"Rebaked {done} posts.")
 
+    @cli.command("plugins")
+    def plugins_command():
+        """List the loaded plugins and the hooks each implements."""
+        for line in plugin_lines(app):
+            click.echo(line)
+
+    plugin_system.add_commands(app, cli)
     return cli
+
+
+def plugin_lines(app: Flask) -> list[str]:
+    """``flask forum plugins``: each plugin (the core's own modules last), where it came
+    from, the categories it is enabled on and its hooks."""
+    from forum.plugin_system.enablement import categories_with
+
+    plugins = plugin_system.current_plugins_of(app)
+    lines = []
+    if not plugins.extensions:
+        lines.append("No plugins are loaded (set FORUM_PLUGINS, or install one).")
+    for info in [*plugins.extensions, *(i for i in plugins.infos.values() if i.core)]:
+        version = f" {info.version}" if info.version else ""
+        lines.append(f"{info.name}{version} ({info.source})")
+        if info.description:
+            lines.append(f"  {info.description}")
+        if not info.core:
+            try:
+                enabled = categories_with(info.name)
+                where = ", ".join(f"#{cid}" for cid in enabled) if enabled else "none yet"
+            except SQLAlchemyError:  # before `flask forum init`
+                db.session.rollback()
+                where = "unknown (the database is not set up yet)"
+            lines.append(f"  enabled on categories: {where}")
+        lines.append(f"  hooks: {', '.join(plugins.hooks_of(info.name))}")
+    return lines
 
 
 def _progress_wrapper(make_bar):

@@ -29,22 +29,40 @@ _postgres_schema_ready = False
 #: collected mid-run would leave pooled PostgreSQL connections for psycopg to warn about
 #: (warnings are errors) in whichever test happens to be running.
 _apps: list = []
+#: How many tables the metadata had when each engine's tables were last checked.
+_tables_seen: dict[int, int] = {}
 
 
 def _reset_postgres() -> None:
     global _postgres_schema_ready
     if not _postgres_schema_ready:
-        db.drop_all()
+        # Whatever an earlier run left, plugins' tables included.
+        db.session.execute(text("DROP SCHEMA public CASCADE"))
+        db.session.execute(text("CREATE SCHEMA public"))
+        db.session.commit()
         db.create_all()
         _postgres_schema_ready = True
         return
+    _create_new_tables()
     tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
     db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     db.session.commit()
 
 
+def _create_new_tables() -> None:
+    """Create the tables that plugin modules imported since the last reset have added to
+    the shared metadata (every app's database has every table, whatever it loads)."""
+    engine = db.engine
+    if _tables_seen.get(id(engine)) == len(db.metadata.tables):
+        return
+    if set(db.metadata.tables) - set(db.inspect(engine).get_table_names()):
+        db.create_all()
+    _tables_seen[id(engine)] = len(db.metadata.tables)
+
+
 def _reset_sqlite() -> None:
     """Empty every table of the in-memory database (its one connection, autocommit)."""
+    _create_new_tables()
     db.session.remove()
     raw = db.engine.raw_connection()
     try:
@@ -62,8 +80,6 @@ def reset_database(app) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         _reset_postgres()
     else:
-        if not db.inspect(db.engine).has_table("users"):
-            db.create_all()
         _reset_sqlite()
     ensure_defaults()
     limiter.reset()
@@ -82,6 +98,7 @@ def make_app(tmp_path=None, **config):
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "VIEW_FLUSH_SECONDS": 0,  # write view counts at once, so tests can read them
         "DATA_DIR": str(tmp_path) if tmp_path else None,
+        "LOAD_ENTRY_POINTS": False,  # only the plugins a test names
     }
     settings.update(config)
     app = create_app(settings)

@@ -26,6 +26,7 @@ from forum.admin.blueprint import (
     form_text,
     get_or_404,
 )
+from forum.admin.plugins import category_plugin_choices
 from forum.bootstrap import UNCATEGORIZED
 from forum.categories.models import (
     CREATE,
@@ -246,6 +247,7 @@ def _render_form(category: Category | None, form: dict, errors=(), status=200):
             has_children=_children_count(category) > 0,
             topics_count=_topics_count(category),
             is_uncategorized=category.slug == UNCATEGORIZED,
+            **category_plugin_choices(category),
         )
     return render_template("admin/category_form.html", **context), status
 

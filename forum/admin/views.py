@@ -6,6 +6,7 @@ area, all on the same ``admin`` blueprint:
 * :mod:`forum.admin.categories` – categories and their group permissions
 * :mod:`forum.admin.api_keys` – API keys
 * :mod:`forum.admin.invites` – invite links
+* :mod:`forum.admin.plugins` – loaded plugins, and which are enabled on each category
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ from flask import render_template
 from sqlalchemy import func, select
 
 from forum.accounts.models import ApiKey, Group, Invite, User
-from forum.admin import api_keys, categories, groups, invites, users  # noqa: F401 - registers routes
+from forum.admin import (  # noqa: F401 - registers routes
+    api_keys,
+    categories,
+    groups,
+    invites,
+    plugins,
+    users,
+)
 from forum.admin.blueprint import bp
 from forum.categories.models import Category
 from forum.database import utcnow

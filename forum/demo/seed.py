@@ -38,6 +38,7 @@ from forum.categories.models import CREATE, SEE, Category, CategoryPermission
 from forum.database import utcnow
 from forum.demo import content
 from forum.extensions import db
+from forum.plugin_system import fire
 from forum.topics import services as topics
 from forum.topics.models import Post, Topic
 
@@ -177,6 +178,9 @@ def seed_demo(
     users = _seed_users(report, orgs, groups, report.credentials.member_password, now)
     report.credentials.admin_password = _seed_admin(report, saved, now)
     _seed_threads(report, categories, users, now, progress)
+    # Then each plugin's demo rows (SLAs, library items, mentors), through the same hook.
+    fire("seed_demo_data", users=users, categories=categories)
+    db.session.commit()
     write_credentials(report.credentials)
     return report
 
