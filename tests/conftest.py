@@ -179,3 +179,23 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+@pytest.fixture
+def plugin_app(tmp_path):
+    """Build an app that loads the given plugins (modules, dotted names or objects), with
+    its app context pushed for the rest of the test: ``app = plugin_app(Probe())``."""
+    contexts = []
+
+    def build(*plugins, **config):
+        config.setdefault("PLUGINS", list(plugins))
+        app = make_app(tmp_path, **config)
+        context = app.app_context()
+        context.push()
+        contexts.append(context)
+        return app
+
+    yield build
+    for context in reversed(contexts):
+        db.session.remove()
+        context.pop()

@@ -22,9 +22,24 @@ from flask import Flask, current_app
 CORE_OWNER = "core"
 
 
-def owner(table) -> str:
-    """Who owns ``table``: the plugin stamped on it by ``register_models``, or the core."""
-    return table.info.get("plugin", CORE_OWNER)
+def owner(table) -> str | None:
+    """Who owns ``table``: the plugin stamped on it by ``register_models``, the core for the
+    tables of ``forum.*`` models, else ``None`` (a plugin module imported in this process
+    but registered by no app: its tables belong to nobody here)."""
+    stamped = table.info.get("plugin")
+    if stamped is not None:
+        return stamped
+    return CORE_OWNER if table.name in _core_tables(table.metadata) else None
+
+
+def _core_tables(metadata) -> frozenset[str]:
+    from forum.extensions import db
+
+    return frozenset(
+        mapper.local_table.name
+        for mapper in db.Model.registry.mappers
+        if mapper.class_.__module__.startswith("forum.") and mapper.local_table.metadata is metadata
+    )
 
 
 def owners(app: Flask) -> set[str]:

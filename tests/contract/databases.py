@@ -12,6 +12,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
@@ -41,7 +42,7 @@ def scratch_database(tmp_path, backend: str = "sqlite") -> Iterator[str]:
         server.dispose()
 
 
-def bare_app(database_url: str, tmp_path):
+def bare_app(database_url: str, tmp_path, **config):
     """An app on ``database_url`` with nothing created in it (unlike the ``app`` fixture)."""
     return create_app(
         {
@@ -50,8 +51,21 @@ def bare_app(database_url: str, tmp_path):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "DATA_DIR": str(tmp_path),
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "LOAD_ENTRY_POINTS": False,
+            **config,
         }
     )
+
+
+def plugin_packages() -> list[str]:
+    """Every plugin package in the tree: the first-party ones in plugins/ and the example
+    in tests/plugins/."""
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for folder in ("plugins", "tests/plugins"):
+        for init in sorted((root / folder).glob("*/__init__.py")):
+            found.append(f"{folder.replace('/', '.')}.{init.parent.name}")
+    return found
 
 
 #: ``pytest.mark.parametrize`` values: SQLite always, PostgreSQL when configured.

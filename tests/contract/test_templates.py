@@ -6,7 +6,8 @@
   ``style=`` attributes and no ``javascript:`` URLs, all of which the CSP forbids (and would
   silently break in a browser).
 
-The checks read every ``*.html`` under ``templates/`` and ``plugins/*/templates/``, using
+The checks read every ``*.html`` under ``templates/``, ``plugins/*/templates/`` and the
+example plugin's, using
 Jinja's own parser for the autoescaping rule and an HTML parser for the markup rules.
 """
 
@@ -20,7 +21,13 @@ import pytest
 from jinja2 import Environment, nodes
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES = sorted([*ROOT.glob("templates/**/*.html"), *ROOT.glob("plugins/*/templates/**/*.html")])
+TEMPLATES = sorted(
+    [
+        *ROOT.glob("templates/**/*.html"),
+        *ROOT.glob("plugins/*/templates/**/*.html"),
+        *ROOT.glob("tests/plugins/*/templates/**/*.html"),  # the example plugin
+    ]
+)
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
 
