@@ -96,6 +96,7 @@ def make_cli(app: Flask) -> AppGroup:
         ensure_defaults()
         sample = seed.demo_member_example()
         if if_empty and seed.has_topics():
+            seed.seed_plugins()
             saved = seed.read_credentials()
             saved.admin_password = seed.saved_admin_password(saved)
             lines = saved.lines(sample)

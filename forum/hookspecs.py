@@ -8,8 +8,8 @@ start-up, and so is a page slot the core asks for that is not a spec here.
 
 Rules every hook shares:
 
-* **Names.** A plugin has one name, its module's last dotted part (``plugins.sla`` is
-  ``sla``). Everything it returns is namespaced with it: ``sla.nav`` keys, ``sla.submit``
+* **Names.** A plugin has one name: its module's last dotted part (``plugins.sla`` is
+  ``sla``), or for an installed package its entry point's name. Everything it returns is namespaced with it: ``sla.nav`` keys, ``sla.submit``
   permissions, ``sla_`` tables, ``SLA_`` settings, the ``/sla`` URL prefix, templates under
   ``templates/sla/``, the ``sla`` key in post JSON and the ``flask forum sla`` commands.
   Start-up checks these and refuses a plugin that breaks them.
@@ -80,7 +80,8 @@ def register_models() -> list[type] | None:
 
     The core stamps each table with ``info["plugin"] = <name>`` so that migrations and
     ``flask db check`` know who owns it. Table names must start with ``<name>_``. The
-    plugin's Alembic revisions live in ``plugins/<name>/migrations/`` on a branch labelled
+    plugin's Alembic revisions live in the ``migrations/`` folder of its package
+    (``plugins/<name>/migrations/`` for a first-party plugin), on a branch labelled
     ``<name>`` that ``depends_on`` the core revision it needs (see ``docs/plugins.md``).
 
     :returns: the plugin's model classes (subclasses of ``forum.extensions.db.Model``).
@@ -154,9 +155,10 @@ def markdown_extensions() -> list | None:
     Each extension is a markdown-it-py plugin: a function taking the ``MarkdownIt`` parser
     and adding rules to it. What it emits still passes through the sanitizer, which stays
     the last writer of HTML: declare any extra tags or attributes with
-    :func:`sanitizer_allowlist`, or they are stripped. Adding, removing or changing an
-    extension changes the renderer's version, so ``flask forum rebake --stale`` re-cooks
-    stored posts.
+    :func:`sanitizer_allowlist`, or they are stripped. The renderer's version (stored with
+    each post) changes when a plugin that extends the pipeline is added or removed, or
+    changes its module's ``COOK_VERSION`` (or ``__version__``); bump it whenever your rules'
+    output changes, so that ``flask forum rebake --stale`` re-cooks stored posts.
 
     :returns: markdown-it-py plugin functions.
     """
@@ -277,7 +279,7 @@ def category_panels(category: Category, user: User) -> list[Panel] | None:
 def category_list_view(category: Category, user: User, page: int) -> ListView | None:
     """Called when a category page is drawn, for plugins enabled on that category, to
     replace the core's topic list with the plugin's own list (a library, a tracker).
-    Stops at first non-None result.
+    Stops at first non-None result (plugins are asked last-loaded first).
 
     :param category: the category shown.
     :param user: the viewer.
@@ -308,7 +310,7 @@ def topic_list_badges(topics: list[Topic], user: User) -> dict[int, list[Badge]]
 
 
 @hookspec
-def post_actions(posts: list[Post], topic: Topic, user: User) -> dict[int, list[ActionLink]]:
+def post_actions(posts: list[Post], topic: Topic, user: User) -> dict[int, list[ActionLink]] | None:
     """Called once per topic page drawn, with the page's visible posts, to add links to
     each post's row of actions (core adds Reply, Edit...). Never query once per post.
 
@@ -320,7 +322,7 @@ def post_actions(posts: list[Post], topic: Topic, user: User) -> dict[int, list[
 
 
 @hookspec
-def composer_extras(category: Category, user: User, form: Mapping[str, str]) -> list[Panel]:
+def composer_extras(category: Category, user: User, form: Mapping[str, str]) -> list[Panel] | None:
     """Called when the new-topic form is drawn for a category, for plugins enabled on it
     (the form reloads when the category changes). The panels' templates hold form fields
     named ``<name>-<field>``; their values reach :func:`topic_created` as ``form``.

@@ -131,7 +131,13 @@ def can(user, action: str, resource=None) -> bool:
         raise ValueError(f"unknown action {action!r}")
     user = _unproxied(user)
     allowed = False
-    for decision in plugins.pm.hook.permission_allowed(user=user, action=action, resource=resource):
+    try:
+        decisions = plugins.pm.hook.permission_allowed(user=user, action=action, resource=resource)
+    except Exception:
+        # Ask again one plugin at a time, so the error names the plugin that raised.
+        explain(user, action, resource)
+        raise
+    for decision in decisions:
         if not decision.allowed:
             return False
         allowed = True

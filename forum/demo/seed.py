@@ -153,6 +153,20 @@ def new_password() -> str:
     return secrets.token_urlsafe(12)
 
 
+def seed_plugins() -> None:
+    """Run the plugins' ``seed_demo_data`` on the demo people and categories that exist
+    (``seed-demo --if-empty`` on a forum that has topics: a plugin added later still gets
+    its demo rows; the hook adds only what is missing)."""
+    usernames = [data["username"] for data in content.USERS]
+    users = {
+        user.username: user
+        for user in db.session.scalars(select(User).where(User.username.in_(usernames)))
+    }
+    categories = {category.slug: category for category in db.session.scalars(select(Category))}
+    fire("seed_demo_data", users=users, categories=categories)
+    db.session.commit()
+
+
 def has_topics() -> bool:
     return db.session.scalar(select(Topic.id).limit(1)) is not None
 

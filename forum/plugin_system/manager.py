@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pluggy
 
@@ -94,12 +95,14 @@ class PluginInfo:
 
 
 def plugin_name(plugin: object) -> str:
-    """A plugin object's name: its ``name`` attribute, else its module's last dotted part."""
+    """A plugin's name: a module's last dotted part (``plugins.sla`` is ``sla``), or a
+    plugin object's ``name`` attribute (tests build plugins as objects)."""
+    if isinstance(plugin, ModuleType):
+        return plugin.__name__.rsplit(".", 1)[-1]
     name = getattr(plugin, "name", None)
     if isinstance(name, str):
         return name
-    module_name = getattr(plugin, "__name__", None) or type(plugin).__module__
-    return module_name.rsplit(".", 1)[-1]
+    return type(plugin).__name__.lower()
 
 
 def _description(plugin: object) -> str:
@@ -189,7 +192,7 @@ def build_plugin_manager(app) -> tuple[pluggy.PluginManager, dict[str, PluginInf
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
-        raise PluginError(f"plugin {exc.plugin!r}: {exc}") from exc
+        raise PluginError(f"plugin {pm.get_name(exc.plugin)!r}: {exc}") from exc
     return pm, infos
 
 

@@ -1,5 +1,6 @@
-"""Alembic with plugins: each plugin's revisions live in ``plugins/<name>/migrations/`` on a
-branch labelled ``<name>``, and every table belongs to one owner (``core`` or a plugin).
+"""Alembic with plugins: each plugin's revisions live in its package's ``migrations/`` folder
+(``plugins/<name>/migrations/``) on a branch labelled ``<name>``, and every table belongs to
+one owner (``core`` or a plugin).
 
 * :func:`configure_alembic` (a Flask-Migrate ``configure`` callback) adds the revision
   folders of the app's plugins to ``version_locations``, so ``flask db upgrade heads``

@@ -76,6 +76,9 @@ def slot(name: str, **kwargs):
             log.error("plugin %r: hook %r must return a dict", answer.plugin, name)
             continue
         for object_id, items in answer.value.items():
+            if not isinstance(items, list | tuple):
+                log.error("plugin %r: hook %r must map ids to lists", answer.plugin, name)
+                continue
             good = [i for i in items if _valid(plugins, answer.plugin, name, kind, i)]
             merged.setdefault(object_id, []).extend(good)
     return {object_id: sorted(items, key=_sort_key) for object_id, items in merged.items()}
@@ -94,7 +97,7 @@ def _valid(plugins, plugin: str, hook: str, kind: type, item) -> bool:
         log.error("plugin %r: hook %r returned %r, not a %s", plugin, hook, item, kind.__name__)
         return False
     prefix = plugins.namespace(plugin) + "."
-    if not item.key.startswith(prefix):
+    if not item.key.startswith(prefix) or item.key == prefix:
         log.error("plugin %r: hook %r returned key %r without %r", plugin, hook, item.key, prefix)
         return False
     return True

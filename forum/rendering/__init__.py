@@ -62,12 +62,24 @@ def core_renderer() -> Renderer:
     return Renderer([quotes_and_mentions], [QUOTE_ALLOWLIST])
 
 
-def renderer_version(plugins: Iterable[str]) -> str:
-    """:data:`COOK_VERSION`, plus a digest of the plugins that extend the pipeline."""
-    names = sorted(set(plugins))
-    if not names:
+def renderer_version(plugins: dict[str, str]) -> str:
+    """:data:`COOK_VERSION`, plus a digest of the plugins that extend the pipeline and their
+    own cooking versions (``{name: version}``)."""
+    if not plugins:
         return COOK_VERSION
-    return f"{COOK_VERSION}+{hashlib.sha256(','.join(names).encode()).hexdigest()[:12]}"
+    described = ",".join(f"{name}:{version}" for name, version in sorted(plugins.items()))
+    return f"{COOK_VERSION}+{hashlib.sha256(described.encode()).hexdigest()[:12]}"
+
+
+def _cook_version(info) -> str:
+    """A plugin's own cooking version: its module's ``COOK_VERSION``, else its version."""
+    module = info.module
+    return str(
+        getattr(module, "COOK_VERSION", None)
+        or getattr(module, "__version__", None)
+        or info.version
+        or ""
+    )
 
 
 def init_app(app: Flask) -> None:
@@ -82,7 +94,7 @@ def init_app(app: Flask) -> None:
         app.extensions["forum.renderer"] = Renderer(
             [ext for answer in extensions for ext in answer.value],
             [answer.value for answer in allowlists],
-            renderer_version(contributors),
+            renderer_version({name: _cook_version(plugins.infos[name]) for name in contributors}),
         )
     except ValueError as exc:
         raise PluginError(f"sanitizer allowlist of {sorted(contributors)}: {exc}") from exc

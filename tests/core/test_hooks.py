@@ -763,3 +763,43 @@ def test_each_app_has_its_own_plugins(plugin_app):
     )
     assert without.test_client().get("/meetings/").status_code == 404
     assert "meetings.schedule" not in without.extensions["forum.plugins"].permissions
+
+
+def test_malformed_batch_answers_are_left_out(plugin_app, caplog):
+    probe = Probe(topic_list_badges=lambda topics: {t.id: Badge("probe.x", "X") for t in topics})
+    app = plugin_app(probe)
+    make_topic(title="A topic whose badge answer is malformed")
+    response = app.test_client().get("/")
+    assert response.status_code == 200
+    assert "A topic whose badge answer is malformed" in response.get_data(as_text=True)
+    assert "must map ids to lists" in caplog.text
+
+
+def test_a_failing_permission_check_names_its_plugin(plugin_app, caplog):
+    def permission_allowed(action):
+        if action == "topic.see":
+            raise RuntimeError("lookup failed")
+
+    app = plugin_app(Probe(permission_allowed=permission_allowed))
+    topic = make_topic().topic
+    response = app.test_client().get(f"/t/{topic.slug}/{topic.id}")
+    assert response.status_code == 500
+    assert "plugin 'probe' failed in hook 'permission_allowed'" in caplog.text
+
+
+def test_the_renderer_version_follows_a_plugins_cooking_version(plugin_app):
+    probe = Probe(markdown_extensions=lambda: [_mark_extension])
+    probe.COOK_VERSION = "1"
+    plugin_app(probe)
+    first = cook("x").version
+    probe = Probe(markdown_extensions=lambda: [_mark_extension])
+    probe.COOK_VERSION = "2"
+    plugin_app(probe)
+    assert cook("x").version not in (first, COOK_VERSION)
+
+
+def test_a_plugin_modules_name_comes_from_its_module(plugin_app, tmp_path, monkeypatch):
+    (tmp_path / "weather_station.py").write_text('name = "Weather station"\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    app = plugin_app("weather_station")
+    assert "weather_station" in app.extensions["forum.plugins"].infos

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from forum.attachments.models import PostAttachment
 from forum.database import utcnow
@@ -333,4 +333,11 @@ def test_flask_forum_plugins_lists_it(app, room):
 def test_demo_data_includes_a_meeting(app):
     result = app.test_cli_runner().invoke(args=["forum", "seed-demo"])
     assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(Meeting.title)) == "LMC network meeting"
+    # On a forum that already has topics, --if-empty still gives a new plugin its rows.
+    db.session.execute(delete(Meeting))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["forum", "seed-demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert "Demo data already present" in result.output
     assert db.session.scalar(select(Meeting.title)) == "LMC network meeting"
