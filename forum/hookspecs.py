@@ -9,9 +9,10 @@ start-up, and so is a page slot the core asks for that is not a spec here.
 Rules every hook shares:
 
 * **Names.** A plugin has one name: its module's last dotted part (``plugins.sla`` is
-  ``sla``), or for an installed package its entry point's name. Everything it returns is namespaced with it: ``sla.nav`` keys, ``sla.submit``
-  permissions, ``sla_`` tables, ``SLA_`` settings, the ``/sla`` URL prefix, templates under
-  ``templates/sla/``, the ``sla`` key in post JSON and the ``flask forum sla`` commands.
+  ``sla``), or for an installed package its entry point's name. Everything it returns is
+  namespaced with it: ``sla.nav`` keys, ``sla.submit`` permissions, ``sla_`` tables,
+  ``SLA_`` settings, the ``/sla`` URL prefix, templates under ``templates/sla/``, the
+  ``sla`` key in post JSON and the ``flask forum sla`` commands.
   Start-up checks these and refuses a plugin that breaks them.
 * **List hooks** return a list (or ``None``); the core flattens the lists of every plugin
   and sorts them by ``(order, key)``, never by registration order.
