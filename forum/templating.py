@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, request
 from flask_login import current_user
+from jinja2 import pass_context
 from markupsafe import Markup
 
 from forum.database import utcnow
@@ -70,28 +71,33 @@ def main_nav() -> list[tuple[NavItem, bool]]:
 log = logging.getLogger("forum.plugins")
 
 
-def _render_isolated(owner: str, template: str, **context) -> Markup:
-    """A plugin's template rendered (autoescaped) on its own, so that one that fails is
-    logged under its plugin's name and left out instead of taking the page down."""
+def _render_isolated(context, owner: str, template: str, **values) -> Markup:
+    """A plugin's template rendered (autoescaped) on its own, with the calling page's
+    context plus ``values``, so that one that fails is logged under its plugin's name and
+    left out instead of taking the page down. (Not ``render_template``: that would run
+    every context processor again for each attachment of a page.)"""
     try:
-        return Markup(render_template(template, **context))
+        compiled = context.environment.get_template(template)
+        return Markup(compiled.render({**context.get_all(), **values}))
     except Exception:
         log.exception("plugin %r failed to render %r", owner, template)
         return Markup("")
 
 
-def render_panel(panel) -> Markup:
+@pass_context
+def render_panel(context, panel) -> Markup:
     """A :class:`~forum.hooktypes.Panel` or :class:`~forum.hooktypes.ListView`; its
     template sees it as ``panel``."""
-    return _render_isolated(panel.key.split(".", 1)[0], panel.template, panel=panel)
+    return _render_isolated(context, panel.key.split(".", 1)[0], panel.template, panel=panel)
 
 
-def render_attachment(shown) -> Markup:
+@pass_context
+def render_attachment(context, shown) -> Markup:
     """One attachment under a post; its type's template sees ``attachment`` (the object)
     and ``attachment_type``."""
     kind = shown.type
     return _render_isolated(
-        kind.plugin, kind.template, attachment=shown.object, attachment_type=kind
+        context, kind.plugin, kind.template, attachment=shown.object, attachment_type=kind
     )
 
 

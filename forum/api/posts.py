@@ -59,7 +59,7 @@ def post_json(post, user, *, include_raw: bool = True) -> dict:
         topic=topic,
         reply_to=replied.get(post.reply_to_post_number),
         include_raw=include_raw,
-        attachments=attachment_queries.for_posts(user, [post.id]).get(post.id, []),
+        attachments=attachment_queries.for_posts(user, [post]).get(post.id, []),
     )
 
 

@@ -130,7 +130,7 @@ def serialize_post(
 def serialize_posts(posts, viewer, *, topic, replied: dict, include_raw: bool = False) -> list:
     """``replied`` maps post numbers to posts (the window itself plus any looked up).
     Attachments of all the posts are loaded in one batch."""
-    found = attachments_for(viewer, [post.id for post in posts])
+    found = attachments_for(viewer, posts)
     return [
         serialize_post(
             post,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from forum.attachments.models import PostAttachment
 from forum.attachments.queries import attachment_types
@@ -16,6 +16,7 @@ from forum.extensions import db
 from forum.hooktypes import AttachmentType
 from forum.permissions import can
 from forum.plugin_system.enablement import is_enabled
+from forum.topics.models import Post
 
 #: Most attachments one post may carry.
 MAX_PER_POST = 20
@@ -112,7 +113,20 @@ def add(user, post, checked: list[tuple[str, int]]) -> list[PostAttachment]:
         )
         db.session.add(row)
         rows.append(row)
+    if rows:
+        _count(post, len(rows))
     return rows
+
+
+def _count(post, change: int) -> None:
+    """Move the post's stored attachment count (one UPDATE, safe beside other writers)."""
+    db.session.execute(
+        update(Post)
+        .where(Post.id == post.id)
+        .values(attachment_count=Post.attachment_count + change)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(post, ["attachment_count"])
 
 
 def _editable(user, post) -> None:
@@ -138,4 +152,5 @@ def detach(user, post, attachment_id: int) -> None:
     if row is None or row.post_id != post.id:
         raise NotFound()
     db.session.delete(row)
+    _count(post, -1)
     db.session.commit()

@@ -40,7 +40,7 @@ def manage(post_id):
             flash("Attached." if added else "That is already attached.", "success")
             return redirect(url_for(".manage", post_id=post.id), 303)
     topic = post.topic
-    shown = queries.for_posts(current_user, [post.id]).get(post.id, [])
+    shown = queries.for_posts(current_user, [post]).get(post.id, [])
     kinds = services.usable_types(topic.category)
     options = {
         kind.key: kind.options(current_user, topic.category) for kind in kinds if kind.options

@@ -78,6 +78,8 @@ class Post(db.Model):
     reply_to_post_number: Mapped[int | None]
     #: How many posts answer this one.
     reply_count: Mapped[int] = mapped_column(default=0)
+    #: How many objects are attached to it (a page without any skips the attachment query).
+    attachment_count: Mapped[int] = mapped_column(default=0, server_default="0")
     version: Mapped[int] = mapped_column(default=1)
     edit_reason: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -218,7 +218,9 @@ def _topic_page(topic: Topic, page: int, focus: int | None = None):
         move_targets=move_targets,
         staff=staff,
         panels=slot("topic_panels", topic=topic, user=user._get_current_object()),
-        **(_attach_choices(topic.category) if can_reply else _NO_ATTACH),
+        # The reply box links to the full composer for attachments: listing every type's
+        # choices here would cost each topic page their queries.
+        can_attach=can_reply and bool(attachments.usable_types(topic.category)),
     )
     services.record_view(topic_id)  # after rendering: it commits, which expires objects
     return html
@@ -231,7 +233,7 @@ def _add_plugin_parts(user, topic: Topic, views: list[PostView]) -> None:
     if not shown:
         return
     posts = [view.post for view in shown]
-    found = attachment_queries.for_posts(user, [post.id for post in posts])
+    found = attachment_queries.for_posts(user, posts)
     actions = slot("post_actions", posts=posts, topic=topic, user=user)
     attachable = bool(attachments.usable_types(topic.category))
     for view in shown:

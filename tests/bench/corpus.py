@@ -14,6 +14,7 @@ run with the same parameters (and the same migrations and renderer) reuses it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -113,7 +114,10 @@ def _post_counts(rng: random.Random, spec: Spec) -> list[int]:
 def signature(spec: Spec) -> dict:
     from forum.rendering import COOK_VERSION
 
-    migrations = sorted(p.name for p in (ROOT / "migrations" / "versions").glob("*.py"))
+    migrations = sorted(
+        f"{p.name}:{hashlib.sha256(p.read_bytes()).hexdigest()[:12]}"
+        for p in (ROOT / "migrations" / "versions").glob("*.py")
+    )
     return {
         "generator": GENERATOR_VERSION,
         "spec": asdict(spec),

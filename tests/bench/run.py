@@ -5,9 +5,10 @@ floor, :mod:`tests.bench.floor`) under gunicorn and measure it; serve the forum 
 (2 sync workers on 127.0.0.1, ``FORUM_DATA_DIR=bench-data``) and measure the topic page
 (page 1 of a topic with at least 20 posts), the category page, the latest page and
 ``/latest.json``, each at 16 connections (throughput) and at 1 connection (latency); then
-read the workers' resident memory. Results are printed as a table, with each page's
-throughput as a fraction of the floor's, and saved to ``bench-data/results.json`` and
-``bench-data/results.md``.
+read the workers' resident memory; then serve it again with every plugin in the tree loaded
+(:mod:`tests.bench.plugins`) and measure the topic page once more. Results are printed as a
+table, with each page's throughput as a fraction of the floor's, and saved to
+``bench-data/results.json`` and ``bench-data/results.md``.
 
 ``--profile PAGE`` instead runs requests in-process under cProfile and prints where the
 time goes and how many SQL queries a request makes.
@@ -30,6 +31,7 @@ import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from tests.bench import plugins as bench_plugins
 from tests.bench.corpus import DATA_DIR, ROOT, Spec, database_url, ensure_corpus
 
 WORKERS = 2
@@ -38,6 +40,8 @@ WRK_THREADS = 2
 GOAL_FRACTION = 0.5
 GOAL_P50_MS = 5.0
 GOAL_RSS_MB = 120.0
+#: With every plugin loaded, the topic page keeps at least this share of its throughput.
+GOAL_PLUGIN_RATIO = 0.9
 
 
 @dataclass
@@ -355,6 +359,23 @@ def markdown_table(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def plugin_goals(results: list[PageResult]) -> list[str]:
+    """Issue 3: with every plugin loaded, the topic page stays within 10% of the figure
+    without plugins (visitors' and signed-in members' pages)."""
+    lines = []
+    for without, plugged in ((results[0], results[5]), (results[4], results[6])):
+        if not (without.busy and plugged.busy and without.busy.requests_per_second):
+            continue
+        ratio = plugged.busy.requests_per_second / without.busy.requests_per_second
+        verdict = "met" if ratio >= GOAL_PLUGIN_RATIO else "NOT met"
+        lines.append(
+            f"{plugged.name}: {plugged.busy.requests_per_second:,.0f} req/s, {ratio:.0%} of "
+            f"{without.busy.requests_per_second:,.0f} without plugins (goal >= "
+            f"{GOAL_PLUGIN_RATIO:.0%}): {verdict}"
+        )
+    return lines
+
+
 def goals(floor: PageResult, topic: PageResult, rss: dict[int, float]) -> list[str]:
     out = []
     if topic.busy and floor.busy:
@@ -477,12 +498,19 @@ def main(argv: list[str] | None = None) -> int:
             "machine will lower every figure."
         )
     cookie = member_cookie(args.data_dir)
+    plugin_names = bench_plugins.prepare(args.data_dir, facts)
+    topic_name = f"topic page ({facts['topic']['posts']} posts, page 1)"
     pages_to_measure = [
-        (f"topic page ({facts['topic']['posts']} posts, page 1)", pages["topic"], ()),
+        (topic_name, pages["topic"], ()),
         (f"category page ({facts['category']['topics']} topics)", pages["category"], ()),
         ("latest page (home)", pages["latest"], ()),
         ("/latest.json", pages["latest.json"], ()),
         ("topic page, signed in (never cached)", pages["topic"], (cookie,)),
+    ]
+    with_plugins = f"with every plugin ({', '.join(plugin_names)})"
+    plugin_pages = [
+        (f"topic page, {with_plugins}", pages["topic"], ()),
+        (f"topic page, signed in, {with_plugins}", pages["topic"], (cookie,)),
     ]
     # Two rounds, each measuring the floor and then every page; each figure is the better of
     # its two runs. On a shared machine that treats the floor and the forum alike.
@@ -492,19 +520,25 @@ def main(argv: list[str] | None = None) -> int:
         floors.append(measure_floor(args.duration, logs))
         print(f"Forum: wsgi:app under gunicorn ({WORKERS} sync workers) on {args.data_dir}")
         with Gunicorn("wsgi:app", forum_env(args.data_dir), logs / "forum.log") as server:
-            rounds.append(
-                [
-                    measure(name, server.base, path, args.duration, headers=headers)
-                    for name, path, headers in pages_to_measure
-                ]
-            )
+            measured = [
+                measure(name, server.base, path, args.duration, headers=headers)
+                for name, path, headers in pages_to_measure
+            ]
             rss = server.rss_mb()
+        print(f"Forum with every plugin loaded: {', '.join(plugin_names)}")
+        env = bench_plugins.plugin_env(forum_env(args.data_dir))
+        with Gunicorn("wsgi:app", env, logs / "forum-plugins.log") as server:
+            measured += [
+                measure(name, server.base, path, args.duration, headers=headers)
+                for name, path, headers in plugin_pages
+            ]
+        rounds.append(measured)
     floor = best_of(floors)
     results = [best_of(list(runs)) for runs in zip(*rounds, strict=True)]
     load_after = os.getloadavg()[0]
 
     rows = [_row(floor, floor)] + [_row(r, floor) for r in results]
-    verdicts = goals(floor, results[0], rss)
+    verdicts = goals(floor, results[0], rss) + plugin_goals(results)
     spec = Spec()
     heading = (
         f"Corpus: {spec.topics:,} topics, {spec.posts:,} posts, {spec.users} users, "

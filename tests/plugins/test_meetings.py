@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import delete, select
 
+from forum.attachments import services as attachments
 from forum.attachments.models import PostAttachment
 from forum.database import utcnow
 from forum.extensions import db
@@ -256,14 +257,10 @@ def _topic_with_attachments(category, posts: int, planned) -> dict:
     author = make_user()
     first = make_topic(author, category)
     topic = first.topic
-    db.session.add(
-        PostAttachment(post_id=first.id, type_key="meetings.meeting", object_id=planned.id)
-    )
+    pair = [("meetings.meeting", planned.id)]
+    attachments.add(author, first, pair)
     for n in range(2, posts + 1):
-        reply = make_reply(topic, author, raw=f"Reply {n} of {posts}.")
-        db.session.add(
-            PostAttachment(post_id=reply.id, type_key="meetings.meeting", object_id=planned.id)
-        )
+        attachments.add(author, make_reply(topic, author, raw=f"Reply {n} of {posts}."), pair)
     db.session.commit()
     return {"slug": topic.slug, "id": topic.id}
 
@@ -341,3 +338,33 @@ def test_demo_data_includes_a_meeting(app):
     assert result.exit_code == 0, result.output
     assert "Demo data already present" in result.output
     assert db.session.scalar(select(Meeting.title)) == "LMC network meeting"
+
+
+def test_a_page_without_attachments_asks_nothing_of_them(client, login, room):
+    from tests.api.test_query_counts import count_queries
+
+    topic = make_topic(category=room).topic
+    make_reply(topic)
+    login(make_user("reader"))
+    db.session.commit()
+    with count_queries() as statements:
+        assert client.get(f"/t/{topic.slug}/{topic.id}").status_code == 200
+    assert not [s for s in statements if "post_attachments" in s]
+
+
+def test_posts_count_their_attachments(client, login, room):
+    first, second = meeting("First"), meeting("Second", days=40)
+    author = make_user("counter")
+    post = make_topic(author, room)
+    login(author)
+    for planned in (first, second, first):  # the repeat is not counted twice
+        client.post(
+            f"/posts/{post.id}/attachments",
+            data={"type": "meetings.meeting", "ref": str(planned.id)},
+        )
+    db.session.expire_all()
+    assert post.attachment_count == 2
+    row = db.session.scalars(select(PostAttachment)).first()
+    client.post(f"/posts/{post.id}/attachments/{row.id}/remove")
+    db.session.expire_all()
+    assert post.attachment_count == 1
