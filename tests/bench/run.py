@@ -498,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
             "machine will lower every figure."
         )
     cookie = member_cookie(args.data_dir)
-    plugin_names = bench_plugins.prepare(args.data_dir, facts)
+    plugin_names, attached_path = bench_plugins.prepare(args.data_dir, facts)
     topic_name = f"topic page ({facts['topic']['posts']} posts, page 1)"
     pages_to_measure = [
         (topic_name, pages["topic"], ()),
@@ -511,6 +511,11 @@ def main(argv: list[str] | None = None) -> int:
     plugin_pages = [
         (f"topic page, {with_plugins}", pages["topic"], ()),
         (f"topic page, signed in, {with_plugins}", pages["topic"], (cookie,)),
+        (
+            f"another topic page, signed in, {with_plugins}, 4 posts with attachments",
+            attached_path,
+            (cookie,),
+        ),
     ]
     # Two rounds, each measuring the floor and then every page; each figure is the better of
     # its two runs. On a shared machine that treats the floor and the forum alike.
