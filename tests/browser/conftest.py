@@ -66,9 +66,9 @@ class LiveForum:
         return self.url + path
 
 
-@pytest.fixture(scope="session")
-def live_forum(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("browser-forum")
+def browser_app(data_dir, **config):
+    """An app on a SQLite file in ``data_dir`` with its tables and built-in rows, CSRF on
+    and plain-http cookies, as a browser meets it on 127.0.0.1."""
     app = create_app(
         {
             "SECRET_KEY": "browser-test-secret",
@@ -78,11 +78,21 @@ def live_forum(tmp_path_factory):
             "REMEMBER_COOKIE_SECURE": False,
             "WTF_CSRF_ENABLED": True,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "LOAD_ENTRY_POINTS": False,
+            **config,
         }
     )
     with app.app_context():
         db.create_all()
         ensure_defaults()
+        db.session.remove()
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_forum(tmp_path_factory):
+    app = browser_app(tmp_path_factory.mktemp("browser-forum"))
+    with app.app_context():
         alice = make_user("alice", name="Alice Moreton")
         bob = make_user("bob", name="Bob Hughes")
         category = make_category("Contracts and funding")

@@ -11,8 +11,6 @@ from datetime import timedelta
 
 import pytest
 
-from forum import create_app
-from forum.bootstrap import ensure_defaults
 from forum.database import utcnow
 from forum.extensions import db
 from tests.browser.test_journey import assert_fits_the_screen
@@ -26,26 +24,13 @@ TITLE = "Agenda for the January network meeting"
 
 @pytest.fixture(scope="module")
 def plugin_forum(tmp_path_factory):
-    from tests.browser.conftest import LiveForum
+    from tests.browser.conftest import LiveForum, browser_app
     from tests.plugins.meetings.models import Meeting
 
-    data_dir = tmp_path_factory.mktemp("browser-plugin-forum")
-    app = create_app(
-        {
-            "SECRET_KEY": "browser-test-secret",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{data_dir / 'forum.db'}",
-            "DATA_DIR": str(data_dir),
-            "SESSION_COOKIE_SECURE": False,
-            "REMEMBER_COOKIE_SECURE": False,
-            "WTF_CSRF_ENABLED": True,
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-            "PLUGINS": ["tests.plugins.meetings"],
-            "LOAD_ENTRY_POINTS": False,
-        }
+    app = browser_app(
+        tmp_path_factory.mktemp("browser-plugin-forum"), PLUGINS=["tests.plugins.meetings"]
     )
     with app.app_context():
-        db.create_all()
-        ensure_defaults()
         make_user("carol", role="admin")
         make_user("dave", name="Dave Singh")
         make_category("Network meetings")

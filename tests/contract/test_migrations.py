@@ -3,6 +3,8 @@ describe: the same check as ``flask db check``, on SQLite and (when configured) 
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -44,18 +46,24 @@ def _differences(app) -> list:
         return compare_metadata(context, db.metadata)
 
 
-def test_migrations_from_empty_match_the_models(empty_database, tmp_path):
-    app = bare_app(empty_database, tmp_path)
+@contextmanager
+def migrated(app):
+    """``app``'s context with its database upgraded to every head; connections closed after."""
     with app.app_context():
         upgrade(revision="heads")
         try:
-            tables = set(inspect(db.engine).get_table_names())
-            assert set(owned_tables(app, db.metadata)) <= tables
-            assert "alembic_version" in tables
-            assert _differences(app) == []
+            yield app
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+def test_migrations_from_empty_match_the_models(empty_database, tmp_path):
+    with migrated(bare_app(empty_database, tmp_path)) as app:
+        tables = set(inspect(db.engine).get_table_names())
+        assert set(owned_tables(app, db.metadata)) <= tables
+        assert "alembic_version" in tables
+        assert _differences(app) == []
 
 
 def test_db_check_command_agrees(empty_database, tmp_path):
@@ -73,21 +81,20 @@ def test_db_check_command_agrees(empty_database, tmp_path):
             db.engine.dispose()
 
 
-def test_the_comparison_would_notice_a_missing_table(empty_database, tmp_path):
-    """Guard against a vacuous pass: drop a table after migrating and the check must fail."""
-    app = bare_app(empty_database, tmp_path)
-    with app.app_context():
-        upgrade(revision="heads")
-        try:
-            db.metadata.tables["post_revisions"].drop(db.engine)
-            diffs = _differences(app)
-            assert any(d[0] == "add_table" and d[1].name == "post_revisions" for d in diffs)
-            # ... and so does ``flask db check``.
-            result = app.test_cli_runner().invoke(args=["db", "check"])
-            assert result.exit_code != 0
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+@pytest.mark.parametrize(
+    ("plugins", "table"), [([], "post_revisions"), (["tests.plugins.meetings"], "meetings_meeting")]
+)
+def test_the_comparison_would_notice_a_missing_table(empty_database, tmp_path, plugins, table):
+    """Guard against a vacuous pass: drop a table (the core's, or a plugin's) after
+    migrating and the check must fail."""
+    with migrated(bare_app(empty_database, tmp_path, PLUGINS=plugins)) as app:
+        db.metadata.tables[table].drop(db.engine)
+        diffs = _differences(app)
+        assert any(d[0] == "add_table" and d[1].name == table for d in diffs)
+        # ... and so does ``flask db check``.
+        db.session.remove()
+        result = app.test_cli_runner().invoke(args=["db", "check"])
+        assert result.exit_code != 0
 
 
 def test_every_plugins_migrations_match_its_models(empty_database, tmp_path):
@@ -95,42 +102,18 @@ def test_every_plugins_migrations_match_its_models(empty_database, tmp_path):
     plugin's tables from their own branches, and models and migrations agree."""
     plugins = plugin_packages()
     assert "tests.plugins.meetings" in plugins
-    app = bare_app(empty_database, tmp_path, PLUGINS=plugins)
-    with app.app_context():
-        upgrade(revision="heads")
-        try:
-            tables = set(inspect(db.engine).get_table_names())
-            owned = owned_tables(app, db.metadata)
-            assert "meetings_meeting" in owned
-            assert set(owned) <= tables
-            assert _differences(app) == []
-            heads = {
-                row[0]
-                for row in db.session.execute(text("SELECT version_num FROM alembic_version"))
-            }
-            assert len(heads) == 1 + sum(
-                1 for info in app.extensions["forum.plugins"].extensions if info.migrations_dir
-            )
-            # ... and so does `flask db check`, which an operator would run.
-            db.session.remove()
-            result = app.test_cli_runner().invoke(args=["db", "check"])
-            assert result.exit_code == 0, result.output
-        finally:
-            db.session.remove()
-            db.engine.dispose()
-
-
-def test_a_plugins_missing_table_is_noticed(empty_database, tmp_path):
-    app = bare_app(empty_database, tmp_path, PLUGINS=["tests.plugins.meetings"])
-    with app.app_context():
-        upgrade(revision="heads")
-        try:
-            db.metadata.tables["meetings_meeting"].drop(db.engine)
-            diffs = _differences(app)
-            assert any(d[0] == "add_table" and d[1].name == "meetings_meeting" for d in diffs)
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+    with migrated(bare_app(empty_database, tmp_path, PLUGINS=plugins)) as app:
+        owned = owned_tables(app, db.metadata)
+        assert "meetings_meeting" in owned
+        assert set(owned) <= set(inspect(db.engine).get_table_names())
+        assert _differences(app) == []
+        heads = db.session.scalars(text("SELECT version_num FROM alembic_version")).all()
+        branches = [info for info in app.extensions["forum.plugins"].extensions]
+        assert len(heads) == 1 + sum(1 for info in branches if info.migrations_dir)
+        # ... and so does `flask db check`, which an operator would run.
+        db.session.remove()
+        result = app.test_cli_runner().invoke(args=["db", "check"])
+        assert result.exit_code == 0, result.output
 
 
 def test_tables_of_plugins_an_app_does_not_load_are_left_alone(empty_database, tmp_path):
@@ -138,12 +121,6 @@ def test_tables_of_plugins_an_app_does_not_load_are_left_alone(empty_database, t
     metadata), but an app without it neither creates nor reports that table."""
     import tests.plugins.meetings  # noqa: F401
 
-    app = bare_app(empty_database, tmp_path)
-    with app.app_context():
-        upgrade(revision="heads")
-        try:
-            assert "meetings_meeting" not in inspect(db.engine).get_table_names()
-            assert _differences(app) == []
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+    with migrated(bare_app(empty_database, tmp_path)) as app:
+        assert "meetings_meeting" not in inspect(db.engine).get_table_names()
+        assert _differences(app) == []

@@ -46,6 +46,19 @@ def meeting(title="Network meeting, January", days=30) -> Meeting:
     return row
 
 
+def new_topic(client, category, title, ref, raw="Please add items below."):
+    """Post the new-topic form with a meeting reference in its picker field."""
+    return client.post(
+        "/new-topic",
+        data={
+            "title": title,
+            "raw": raw,
+            "category": str(category.id),
+            "attach.meetings.meeting": ref,
+        },
+    )
+
+
 @pytest.fixture
 def room(client, login):
     """A category on which an admin enabled the plugin through the admin page."""
@@ -93,15 +106,7 @@ def test_a_meeting_is_attached_from_the_composer(client, login, room):
     login(make_user("writer"))
     form = client.get(f"/new-topic?category={room.id}").get_data(as_text=True)
     assert 'name="attach.meetings.meeting"' in form and "Network meeting, January" in form
-    response = client.post(
-        "/new-topic",
-        data={
-            "title": "Agenda for the January network meeting",
-            "raw": "Please add items below.",
-            "category": str(room.id),
-            "attach.meetings.meeting": str(planned.id),
-        },
-    )
+    response = new_topic(client, room, "Agenda for the January network meeting", str(planned.id))
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'class="meeting-card"' in page and "Meeting: Network meeting, January" in page
@@ -124,15 +129,7 @@ def test_meetings_cannot_be_attached_where_the_plugin_is_off(client, login, room
     planned = meeting()
     elsewhere = make_category("Elsewhere")
     login(make_user())
-    response = client.post(
-        "/new-topic",
-        data={
-            "title": "A topic somewhere else entirely",
-            "raw": "Text.",
-            "category": str(elsewhere.id),
-            "attach.meetings.meeting": str(planned.id),
-        },
-    )
+    response = new_topic(client, elsewhere, "A topic somewhere else entirely", str(planned.id))
     assert response.status_code == 422
     assert "is not something you can attach here" in response.get_data(as_text=True)
     assert db.session.scalar(select(PostAttachment.id)) is None
@@ -140,19 +137,12 @@ def test_meetings_cannot_be_attached_where_the_plugin_is_off(client, login, room
 
 def test_a_bad_reference_is_a_clear_message_and_keeps_the_text(client, login, room):
     login(make_user())
-    response = client.post(
-        "/new-topic",
-        data={
-            "title": "Agenda for the February network meeting",
-            "raw": "My carefully typed agenda.",
-            "category": str(room.id),
-            "attach.meetings.meeting": "99999",
-        },
-    )
+    title, raw = "Agenda for the February network meeting", "My carefully typed agenda."
+    response = new_topic(client, room, title, "99999", raw=raw)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "There is no meeting number 99999." in page
-    assert "My carefully typed agenda." in page
+    assert raw in page
 
 
 def test_attach_and_remove_afterwards(client, login, room):
