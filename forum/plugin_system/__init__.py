@@ -100,7 +100,8 @@ def init_app(app: Flask) -> None:
     _register_permissions(plugins)
     _register_attachment_types(plugins)
     for name in PAGE_HOOKS:  # a slot the core asks for must be a spec (checked at start-up)
-        if getattr(pm.hook, name).spec is None:
+        caller = getattr(pm.hook, name, None)
+        if caller is None or caller.spec is None:
             raise PluginError(f"page slot {name!r} has no hook spec")
 
 

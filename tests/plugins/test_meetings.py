@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import delete, select
 
+from forum.accounts.services import create_api_key
 from forum.attachments import services as attachments
 from forum.attachments.models import PostAttachment
 from forum.database import utcnow
@@ -184,8 +185,6 @@ def test_others_cannot_change_a_posts_attachments(client, login, room):
 
 def test_attachments_are_in_the_topic_and_post_json(client, app, room):
     planned = meeting()
-    from forum.accounts.services import create_api_key
-
     author = make_user("apiwriter")
     _key, secret = create_api_key(author)
     headers = {"Api-Key": secret, "Api-Username": "apiwriter"}
@@ -226,8 +225,6 @@ def _topic(created):
 
 
 def test_a_bad_api_attachment_is_a_422(client, room):
-    from forum.accounts.services import create_api_key
-
     _key, secret = create_api_key(make_user("apiwriter"))
     response = client.post(
         "/posts.json",
@@ -358,3 +355,33 @@ def test_posts_count_their_attachments(client, login, room):
     client.post(f"/posts/{post.id}/attachments/{row.id}/remove")
     db.session.expire_all()
     assert post.attachment_count == 1
+
+
+@pytest.mark.parametrize("key", ["nul", "lone high surrogate", "100k chars", "jinja", "html"])
+def test_hostile_attachment_references_are_refused_cleanly(client, login, room, key):
+    from tests.core.test_bad_input import HOSTILE, assert_discourse_error, form_body
+
+    hostile = HOSTILE[key]
+    author = make_user("hostile")
+    post = make_topic(author, room)
+    login(author)
+    for fields in ({"type": "meetings.meeting", "ref": hostile}, {"type": hostile, "ref": "1"}):
+        response = client.post(
+            f"/posts/{post.id}/attachments",
+            data=form_body(fields),
+            content_type="application/x-www-form-urlencoded",
+        )
+        assert 400 <= response.status_code < 500, (key, response.status_code)
+    _key, secret = create_api_key(author)
+    response = client.post(
+        "/posts.json",
+        json={
+            "title": "A topic with a hostile attachment",
+            "raw": "Text.",
+            "category": room.id,
+            "attachments": [f"meetings.meeting:{hostile}", hostile],
+        },
+        headers={"Api-Key": secret, "Api-Username": "hostile"},
+    )
+    assert_discourse_error(response, key)
+    assert db.session.scalar(select(PostAttachment.id)) is None
