@@ -163,10 +163,14 @@ def watch(page, base_url: str) -> list[str]:
 
     page.on("console", _console)
     page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
-    page.on(
-        "requestfailed",
-        lambda request: problems.append(f"request failed: {request.url} {request.failure}"),
-    )
+
+    def _failed(request):
+        # A page left for the next one cancels what it was still loading (its favicon, say):
+        # that is the browser's doing, not a failure. HTTP errors are caught below.
+        if request.failure != "net::ERR_ABORTED":
+            problems.append(f"request failed: {request.url} {request.failure}")
+
+    page.on("requestfailed", _failed)
 
     def _response(response):
         if response.url.startswith(base_url) and response.status >= 400:

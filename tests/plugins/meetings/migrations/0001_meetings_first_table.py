@@ -13,7 +13,7 @@ from alembic import op
 revision = "fec3281fea0a"
 down_revision = None
 branch_labels = ("meetings",)
-depends_on = "45898043258a"  # the core revision that creates categories and users
+depends_on = "45898043258a"  # the core's first revision: plugin tables come after it
 
 
 def upgrade():
