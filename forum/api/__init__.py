@@ -33,4 +33,10 @@ bp = Blueprint("api", __name__)
 # Registered before any route below is added, so the rules can use it.
 bp.record_once(lambda state: state.app.url_map.converters.setdefault("id", IdConverter))
 
-from forum.api import categories, posts, topics, users  # noqa: E402, F401 - they add the routes
+from forum.api import (  # noqa: E402, F401 - they add the routes
+    attachments,
+    categories,
+    posts,
+    topics,
+    users,
+)

@@ -385,3 +385,36 @@ def test_hostile_attachment_references_are_refused_cleanly(client, login, room, 
     )
     assert_discourse_error(response, key)
     assert db.session.scalar(select(PostAttachment.id)) is None
+
+
+def test_attach_and_detach_through_the_api(client, room):
+    planned = meeting()
+    author = make_user("scripted")
+    post = make_topic(author, room)
+    _key, secret = create_api_key(author)
+    headers = {"Api-Key": secret, "Api-Username": "scripted"}
+    url = f"/posts/{post.id}/attachments.json"
+    response = client.post(
+        url, json={"type": "meetings.meeting", "ref": str(planned.id)}, headers=headers
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert [m["id"] for m in response.get_json()["post"]["meetings"]] == [planned.id]
+    response = client.post(url, json={"type": "meetings.meeting", "ref": "0"}, headers=headers)
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == ["There is no meeting number 0."]
+    assert client.post(url, json={"type": "meetings.meeting"}, headers=headers).status_code == 400
+    assert client.post(url, json={"type": "meetings.meeting", "ref": "1"}).status_code == 403
+    row_id = db.session.scalar(select(PostAttachment.id))
+    response = client.delete(f"/posts/{post.id}/attachments/{row_id}.json", headers=headers)
+    assert response.status_code == 200
+    assert "meetings" not in response.get_json()["post"]
+    response = client.delete(f"/posts/{post.id}/attachments/{row_id}.json", headers=headers)
+    assert response.status_code == 404
+    # Someone else's post: refused.
+    _key, other = create_api_key(make_user("other"))
+    response = client.post(
+        url,
+        json={"type": "meetings.meeting", "ref": str(planned.id)},
+        headers={"Api-Key": other, "Api-Username": "other"},
+    )
+    assert response.status_code == 403
