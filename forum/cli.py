@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from forum import plugin_system
 from forum.accounts import services as accounts
 from forum.bootstrap import ensure_defaults
+from forum.categories.models import Category
 from forum.errors import ForumError
 from forum.extensions import db
 
@@ -189,7 +190,9 @@ def plugin_lines(app: Flask) -> list[str]:
         if not info.core:
             try:
                 enabled = categories_with(info.name)
-                where = ", ".join(f"#{cid}" for cid in enabled) if enabled else "none yet"
+                names = dict(db.session.execute(select(Category.id, Category.name)).all())
+                where = ", ".join(f"{names.get(cid, '?')} (#{cid})" for cid in enabled)
+                where = where or "none yet"
             except SQLAlchemyError:  # before `flask forum init`
                 db.session.rollback()
                 where = "unknown (the database is not set up yet)"

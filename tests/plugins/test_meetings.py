@@ -309,7 +309,7 @@ def test_flask_forum_plugins_lists_it(app, room):
     result = app.test_cli_runner().invoke(args=["forum", "plugins"])
     assert result.exit_code == 0, result.output
     assert "meetings (setting)" in result.output
-    assert f"enabled on categories: #{room.id}" in result.output
+    assert f"enabled on categories: Network meetings (#{room.id})" in result.output
     assert "hooks: category_panels, config_defaults, nav_items" in result.output
     assert "forum.topics.hooks (core)" in result.output
 
