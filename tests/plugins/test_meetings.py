@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import delete, select
 
-from forum.accounts.services import create_api_key
 from forum.attachments import services as attachments
 from forum.attachments.models import PostAttachment
 from forum.database import utcnow
 from forum.extensions import db
 from forum.plugin_system.enablement import is_enabled
+from tests.api.conftest import api_headers
 from tests.core.accounts.helpers import QueryCounter
 from tests.factories import make_category, make_reply, make_topic, make_user
 from tests.plugins.meetings.models import Meeting
@@ -186,8 +186,7 @@ def test_others_cannot_change_a_posts_attachments(client, login, room):
 def test_attachments_are_in_the_topic_and_post_json(client, app, room):
     planned = meeting()
     author = make_user("apiwriter")
-    _key, secret = create_api_key(author)
-    headers = {"Api-Key": secret, "Api-Username": "apiwriter"}
+    headers = api_headers(author)
     response = client.post(
         "/posts.json",
         json={
@@ -225,7 +224,7 @@ def _topic(created):
 
 
 def test_a_bad_api_attachment_is_a_422(client, room):
-    _key, secret = create_api_key(make_user("apiwriter"))
+    headers = api_headers(make_user("apiwriter"))
     response = client.post(
         "/posts.json",
         json={
@@ -234,7 +233,7 @@ def test_a_bad_api_attachment_is_a_422(client, room):
             "category": room.id,
             "attachments": ["not-a-reference"],
         },
-        headers={"Api-Key": secret, "Api-Username": "apiwriter"},
+        headers=headers,
     )
     assert response.status_code == 422
     assert "type:reference" in response.get_json()["errors"][0]
@@ -372,7 +371,6 @@ def test_hostile_attachment_references_are_refused_cleanly(client, login, room, 
             content_type="application/x-www-form-urlencoded",
         )
         assert 400 <= response.status_code < 500, (key, response.status_code)
-    _key, secret = create_api_key(author)
     response = client.post(
         "/posts.json",
         json={
@@ -381,7 +379,7 @@ def test_hostile_attachment_references_are_refused_cleanly(client, login, room, 
             "category": room.id,
             "attachments": [f"meetings.meeting:{hostile}", hostile],
         },
-        headers={"Api-Key": secret, "Api-Username": "hostile"},
+        headers=api_headers(author),
     )
     assert_discourse_error(response, key)
     assert db.session.scalar(select(PostAttachment.id)) is None
@@ -391,8 +389,7 @@ def test_attach_and_detach_through_the_api(client, room):
     planned = meeting()
     author = make_user("scripted")
     post = make_topic(author, room)
-    _key, secret = create_api_key(author)
-    headers = {"Api-Key": secret, "Api-Username": "scripted"}
+    headers = api_headers(author)
     url = f"/posts/{post.id}/attachments.json"
     response = client.post(
         url, json={"type": "meetings.meeting", "ref": str(planned.id)}, headers=headers
@@ -411,10 +408,9 @@ def test_attach_and_detach_through_the_api(client, room):
     response = client.delete(f"/posts/{post.id}/attachments/{row_id}.json", headers=headers)
     assert response.status_code == 404
     # Someone else's post: refused.
-    _key, other = create_api_key(make_user("other"))
     response = client.post(
         url,
         json={"type": "meetings.meeting", "ref": str(planned.id)},
-        headers={"Api-Key": other, "Api-Username": "other"},
+        headers=api_headers(make_user("other")),
     )
     assert response.status_code == 403
