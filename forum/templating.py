@@ -13,6 +13,7 @@ from markupsafe import Markup
 from forum.database import utcnow
 from forum.hooktypes import NavItem
 from forum.plugin_system import slot
+from forum.plugin_system.calls import recover_session
 
 
 def iso(value: datetime | None) -> str:
@@ -76,11 +77,16 @@ def _render_isolated(context, owner: str, template: str, **values) -> Markup:
     context plus ``values``, so that one that fails is logged under its plugin's name and
     left out instead of taking the page down. (Not ``render_template``: that would run
     every context processor again for each attachment of a page.)"""
+    if not isinstance(template, str) or not template.endswith(".html"):
+        # Only .html templates are autoescaped: anything else could write raw text.
+        log.error("plugin %r: template %r must be an .html file", owner, template)
+        return Markup("")
     try:
         compiled = context.environment.get_template(template)
         return Markup(compiled.render({**context.get_all(), **values}))
     except Exception:
         log.exception("plugin %r failed to render %r", owner, template)
+        recover_session()
         return Markup("")
 
 

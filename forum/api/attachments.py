@@ -12,7 +12,7 @@ from forum.api.params import request_params, text_param
 from forum.api.posts import post_json
 from forum.api.topics import viewer
 from forum.attachments import services
-from forum.errors import MissingParameter, NotLoggedIn
+from forum.errors import InvalidParameters, MissingParameter, NotLoggedIn
 from forum.topics import queries
 
 
@@ -29,8 +29,10 @@ def attach(post_id: int):
     params = request_params()
     kind, ref = text_param(params, "type"), text_param(params, "ref")
     for name, value in (("type", kind), ("ref", ref)):
-        if not value:
+        if value is None or value == "":
             raise MissingParameter(name)
+        if not isinstance(value, str):
+            raise InvalidParameters(name, "a string")
     post = queries.get_post(user, post_id)
     services.attach(user, post, kind, ref)
     return jsonify({"post": post_json(queries.get_post(user, post_id), user)})

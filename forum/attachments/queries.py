@@ -14,6 +14,7 @@ from sqlalchemy import select
 from forum.attachments.models import PostAttachment
 from forum.extensions import db
 from forum.hooktypes import AttachmentType
+from forum.plugin_system.calls import recover_session
 
 log = logging.getLogger("forum.plugins")
 
@@ -53,10 +54,15 @@ def for_posts(user, posts: Iterable) -> dict[int, list[ShownAttachment]]:
     objects: dict[str, dict[int, Any]] = {}
     for key, ids in wanted.items():
         try:
-            objects[key] = types[key].load(sorted(ids), user) or {}
+            found = types[key].load(sorted(ids), user)
         except Exception:
             log.exception("plugin %r failed to load attachments %r", types[key].plugin, key)
-            objects[key] = {}
+            recover_session()
+            found = {}
+        if not isinstance(found, dict):
+            log.error("plugin %r: load of %r must return a dict", types[key].plugin, key)
+            found = {}
+        objects[key] = found
     shown: dict[int, list[ShownAttachment]] = {}
     for row_id, post_id, key, object_id in rows:
         found = objects[key].get(object_id)
@@ -65,6 +71,24 @@ def for_posts(user, posts: Iterable) -> dict[int, list[ShownAttachment]]:
                 ShownAttachment(row_id, post_id, types[key], found)
             )
     return shown
+
+
+def choices(user, category, kinds) -> dict[str, list[tuple[str, str]]]:
+    """The picker choices of each attachment type in ``kinds`` that lists them; a plugin
+    that fails to list its choices is logged and offers none."""
+    found = {}
+    for kind in kinds:
+        if kind.options is None:
+            continue
+        try:
+            found[kind.key] = [
+                (str(ref), str(label)) for ref, label in kind.options(user, category)
+            ]
+        except Exception:
+            log.exception("plugin %r failed to list %r choices", kind.plugin, kind.key)
+            recover_session()
+            found[kind.key] = []
+    return found
 
 
 def as_json(shown: list[ShownAttachment]) -> dict[str, list[dict]]:

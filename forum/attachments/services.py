@@ -5,9 +5,11 @@ written in the same transaction as the post) and by the post's attachments page.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from forum.attachments.models import PostAttachment
 from forum.attachments.queries import attachment_types
@@ -15,8 +17,11 @@ from forum.errors import ForumError, InvalidAccess, NotFound, ValidationFailed
 from forum.extensions import db
 from forum.hooktypes import AttachmentType
 from forum.permissions import can
+from forum.plugin_system.calls import recover_session
 from forum.plugin_system.enablement import is_enabled
 from forum.topics.models import Post
+
+log = logging.getLogger("forum.plugins")
 
 #: Most attachments one post may carry.
 MAX_PER_POST = 20
@@ -71,17 +76,26 @@ def check(user, category, refs: list[tuple[str, str]], post=None) -> list[tuple[
     usable = {kind.key for kind in usable_types(category)}
     checked, errors = [], []
     for key, ref in refs:
-        kind = types.get(key)
+        kind = types.get(key) if isinstance(key, str) else None
         if kind is None or key not in usable:
-            errors.append(f"{key[:50]!r} is not something you can attach here.")
+            errors.append(f"{str(key)[:50]!r} is not something you can attach here.")
             continue
-        if len(ref) > MAX_REF_LENGTH:
-            errors.append(f"That {kind.label.lower()} reference is too long.")
+        if not isinstance(ref, str) or len(ref) > MAX_REF_LENGTH:
+            errors.append(f"That {kind.label.lower()} reference is not valid.")
             continue
         try:
             object_id = kind.validate(user, ref, post)
         except ForumError as error:
             errors.extend(error.messages)
+            continue
+        except Exception:
+            log.exception("plugin %r failed to check a %r reference", kind.plugin, key)
+            recover_session()  # nothing is written yet: a failed statement must not linger
+            errors.append(f"That {kind.label.lower()} could not be checked; please try again.")
+            continue
+        if not isinstance(object_id, int) or isinstance(object_id, bool):
+            log.error("plugin %r: validate of %r must return an id", kind.plugin, key)
+            errors.append(f"That {kind.label.lower()} could not be checked; please try again.")
             continue
         if (key, object_id) not in checked:
             checked.append((key, object_id))
@@ -141,16 +155,26 @@ def attach(user, post, key: str, ref: str) -> PostAttachment | None:
     _editable(user, post)
     checked = check(user, post.topic.category, [(key, ref)], post)
     rows = add(user, post, checked)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # attached by a simultaneous request: it is there either way
+        db.session.rollback()
+        return None
     return rows[0] if rows else None
 
 
 def detach(user, post, attachment_id: int) -> None:
     """Take an attachment off a post (the post's author or staff)."""
     _editable(user, post)
-    row = db.session.get(PostAttachment, attachment_id) if 0 < attachment_id < 2**62 else None
-    if row is None or row.post_id != post.id:
+    if not 0 < attachment_id < 2**62:
         raise NotFound()
-    db.session.delete(row)
+    removed = db.session.execute(
+        delete(PostAttachment).where(
+            PostAttachment.id == attachment_id, PostAttachment.post_id == post.id
+        )
+    ).rowcount
+    if not removed:  # never there, or taken off a moment ago by someone else
+        db.session.rollback()
+        raise NotFound()
     _count(post, -1)
     db.session.commit()

@@ -42,9 +42,7 @@ def manage(post_id):
     topic = post.topic
     shown = queries.for_posts(current_user, [post]).get(post.id, [])
     kinds = services.usable_types(topic.category)
-    options = {
-        kind.key: kind.options(current_user, topic.category) for kind in kinds if kind.options
-    }
+    options = queries.choices(current_user._get_current_object(), topic.category, kinds)
     return (
         render_template(
             "topics/attachments.html",

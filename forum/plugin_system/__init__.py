@@ -149,6 +149,11 @@ def _register_attachment_types(plugins: Plugins) -> None:
             if not isinstance(kind, AttachmentType):
                 raise PluginError(f"plugin {answer.plugin!r} registered {kind!r}")
             plugins.check_key(answer, kind.key, "attachment type")
+            if not (isinstance(kind.template, str) and kind.template.endswith(".html")):
+                raise PluginError(
+                    f"attachment type {kind.key!r}: its template must be an .html file "
+                    "(only those are autoescaped)"
+                )
             if kind.key in plugins.attachment_types:
                 raise PluginError(f"attachment type {kind.key!r} is registered twice")
             plugins.attachment_types[kind.key] = kind

@@ -68,15 +68,23 @@ def each(
             continue
         try:
             value = impl.function(*(kwargs[name] for name in impl.argnames))
-        except ForumError:
-            if isolate:
-                log.exception("plugin %r refused in hook %r", impl.plugin_name, hook)
-                continue
-            raise
         except Exception as exc:
             if isolate:
                 log.exception("plugin %r failed in hook %r", impl.plugin_name, hook)
+                recover_session()
                 continue
+            if isinstance(exc, ForumError):
+                raise
             raise PluginFailed(impl.plugin_name, hook, exc) from exc
         if value is not None:
             yield Answer(impl.plugin_name, value)
+
+
+def recover_session() -> None:
+    """After a plugin failed while a page was drawn: end the request's transaction, so that
+    a failed SQL statement of the plugin's (PostgreSQL then refuses every later statement of
+    the transaction) does not take the rest of the page down. Loaded rows are simply read
+    again when next used. Pages are drawn with nothing left to write, so nothing is lost."""
+    from forum.extensions import db
+
+    db.session.rollback()

@@ -44,17 +44,52 @@ ENTRY_POINT_GROUP = "forum.plugins"
 #: The namespace of the core's keys (``core.latest``).
 CORE = "core"
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,29}$")
-#: Names a plugin cannot take: they are core URL prefixes, table names or namespaces.
-RESERVED_NAMES = frozenset(
+#: Fields of a post in Discourse's JSON: a plugin's attachments go in post JSON under its
+#: name, so a plugin cannot be named after one (a test keeps this in step with the API).
+POST_JSON_FIELDS = frozenset(
     {
-        "admin", "api", "c", "categories", "category", "core", "forum", "groups", "latest",
-        "letter_avatar", "login", "logout", "new_topic", "plugins", "posts", "search",
-        "signup", "static", "t", "topics", "u", "user_sessions", "users",
-        # Fields of Discourse's post JSON, where a plugin's attachments go under its name.
-        "cooked", "hidden", "moderator", "name", "raw", "reads", "score", "staff",
+        "actions_summary", "admin", "avatar_template", "bookmarked", "can_delete", "can_edit",
+        "can_recover", "can_see_hidden_post", "can_view_edit_history", "can_wiki", "cooked",
+        "created_at", "deleted_at", "display_username", "draft_sequence", "edit_reason",
+        "flair_name", "hidden", "id", "incoming_link_count", "moderator", "name", "post_number",
+        "post_type", "primary_group_name", "quote_count", "raw", "readers_count", "reads",
+        "reply_count", "reply_to_post_number", "reply_to_user", "score", "staff", "topic_id",
+        "topic_slug", "trust_level", "updated_at", "user_deleted", "user_id", "user_title",
         "username", "version", "wiki", "yours",
     }
 )  # fmt: skip
+#: Names a plugin cannot take: the core's URL prefixes, tables and namespaces, and the
+#: fields of post JSON.
+RESERVED_NAMES = (
+    frozenset(
+        {
+            "admin",
+            "api",
+            "c",
+            "categories",
+            "category",
+            "core",
+            "forum",
+            "groups",
+            "latest",
+            "letter_avatar",
+            "login",
+            "logout",
+            "new_topic",
+            "plugins",
+            "posts",
+            "search",
+            "signup",
+            "static",
+            "t",
+            "topics",
+            "u",
+            "user_sessions",
+            "users",
+        }
+    )  # fmt: skip
+    | POST_JSON_FIELDS
+)
 
 
 class PluginError(Exception):
@@ -193,6 +228,14 @@ def build_plugin_manager(app) -> tuple[pluggy.PluginManager, dict[str, PluginInf
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         raise PluginError(f"plugin {pm.get_name(exc.plugin)!r}: {exc}") from exc
+    for caller in {c.name: c for p in pm.get_plugins() for c in pm.get_hookcallers(p)}.values():
+        for impl in caller.get_hookimpls():
+            if impl.wrapper or impl.hookwrapper:
+                # The core calls implementations one at a time (calls.py), so a wrapper
+                # would never wrap anything: refuse it rather than ignore it.
+                raise PluginError(
+                    f"plugin {impl.plugin_name!r}: hook wrappers are not supported ({caller.name})"
+                )
     return pm, infos
 
 

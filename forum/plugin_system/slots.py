@@ -91,10 +91,23 @@ def _as_list(answer, name: str) -> list:
     return []
 
 
+#: Fields of the page values that must be text, and the one that must be a number.
+_TEXT_FIELDS = ("key", "label", "url", "title", "template", "method")
+
+
 def _valid(plugins, plugin: str, hook: str, kind: type, item) -> bool:
-    """Whether ``item`` is a ``kind`` whose key carries the plugin's name (else logged)."""
+    """Whether ``item`` is a well-formed ``kind`` whose key carries the plugin's name (else
+    logged): text where text belongs and a whole number as ``order``, so that a malformed
+    item cannot break the page or the sorting."""
     if not isinstance(item, kind):
         log.error("plugin %r: hook %r returned %r, not a %s", plugin, hook, item, kind.__name__)
+        return False
+    bad = [name for name in _TEXT_FIELDS if not isinstance(getattr(item, name, ""), str)]
+    order = getattr(item, "order", 0)
+    if not isinstance(order, int) or isinstance(order, bool):
+        bad.append("order")
+    if bad:
+        log.error("plugin %r: hook %r returned %r with bad %s", plugin, hook, item, bad)
         return False
     prefix = plugins.namespace(plugin) + "."
     if not item.key.startswith(prefix) or item.key == prefix:

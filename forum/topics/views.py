@@ -248,17 +248,12 @@ _NO_ATTACH = {"attach_kinds": [], "attach_options": {}}
 def _attach_choices(category) -> dict:
     """What the composer offers to attach in ``category``: the usable attachment types and
     the picker choices of those that list them."""
-    user = current_user._get_current_object()
     kinds = attachments.usable_types(category)
-    options = {}
-    for kind in kinds:
-        if kind.options is not None:
-            try:
-                options[kind.key] = list(kind.options(user, category))
-            except Exception:
-                log.exception("plugin %r failed to list %r choices", kind.plugin, kind.key)
-                options[kind.key] = []
-    return {"attach_kinds": kinds, "attach_options": options}
+    user = current_user._get_current_object()
+    return {
+        "attach_kinds": kinds,
+        "attach_options": attachment_queries.choices(user, category, kinds),
+    }
 
 
 # -- New topic ------------------------------------------------------------------------------

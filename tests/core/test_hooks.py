@@ -13,7 +13,7 @@ import textwrap
 
 import pytest
 from flask import Blueprint
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from forum import hookimpl
 from forum.categories.models import Category
@@ -803,3 +803,142 @@ def test_a_plugin_modules_name_comes_from_its_module(plugin_app, tmp_path, monke
     monkeypatch.syspath_prepend(str(tmp_path))
     app = plugin_app("weather_station")
     assert "weather_station" in app.extensions["forum.plugins"].infos
+
+
+# -- Malformed or failing plugins never take a page down ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        NavItem(None, "No key", "/x"),  # type: ignore[arg-type]
+        NavItem("probe.nav", "No URL", None),  # type: ignore[arg-type]
+        NavItem("probe.nav", "Odd order", "/x", order="high"),  # type: ignore[arg-type]
+    ],
+)
+def test_malformed_items_are_left_out(plugin_app, caplog, item):
+    app = plugin_app(Probe(nav_items=lambda: [item]))
+    response = app.test_client().get("/")
+    assert response.status_code == 200
+    assert "with bad" in caplog.text
+
+
+def _broken_sql():
+    db.session.execute(text("SELECT * FROM probe_missing_table"))
+
+
+def test_a_plugins_failed_query_does_not_abort_the_page(plugin_app, probe_templates, caplog):
+    """On PostgreSQL a failed statement aborts the whole transaction; the core ends it, so
+    what is drawn afterwards (here another plugin's panel, which reads the database) still
+    works. CI runs this on both databases."""
+
+    def topic_list_badges():
+        _broken_sql()
+
+    def category_panels():
+        count = db.session.scalar(select(func.count(Topic.id)))
+        return [
+            Panel("probe.count", "Topic count", "probe/panel.html", {"text": f"{count} topics"})
+        ]
+
+    broken = Probe(topic_list_badges=topic_list_badges)
+    broken.name = "broken"
+    good = Probe(category_panels=category_panels)
+    good.path = probe_templates
+    app = plugin_app(broken, good)
+    category = make_category("Room with a broken plugin")
+    enable(category, "probe", "broken")
+    make_topic(category=category, title="A topic listed after the plugin failed")
+    response = app.test_client().get(f"/c/{category.slug}/{category.id}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "A topic listed after the plugin failed" in page
+    assert "Facts about 1 topics" in page  # the query after the failure worked
+    assert "probe_missing_table" in caplog.text
+
+
+def test_only_html_templates_are_drawn(plugin_app, probe_templates, caplog):
+    (probe_templates / "templates" / "probe" / "raw.jinja").write_text("{{ panel.title }}")
+    probe = Probe(category_panels=lambda: [Panel("probe.raw", "<b>x</b>", "probe/raw.jinja")])
+    probe.path = probe_templates
+    app = plugin_app(probe)
+    category = make_category("Room")
+    enable(category, "probe")
+    response = app.test_client().get(f"/c/{category.slug}/{category.id}")
+    assert response.status_code == 200
+    assert "<b>x</b>" not in response.get_data(as_text=True)
+    assert "must be an .html file" in caplog.text
+
+
+def test_hook_wrappers_are_refused(plugin_app):
+    probe = Probe()
+
+    @hookimpl(wrapper=True)
+    def nav_items():
+        return (yield)
+
+    probe.nav_items = nav_items
+    with pytest.raises(PluginError, match="wrappers are not supported"):
+        plugin_app(probe)
+
+
+def test_no_plugin_can_take_the_name_of_a_post_field(app):
+    """Post JSON carries a plugin's attachments under its name: every field the API sends
+    for a post is a reserved name."""
+    from forum.api.serializers import serialize_post
+    from forum.plugin_system.manager import RESERVED_NAMES
+
+    post = make_topic()
+    fields = set(serialize_post(post, post.user, topic=post.topic, include_raw=True))
+    assert fields <= RESERVED_NAMES
+
+
+def _broken_attachment_type(**overrides):
+    from forum.hooktypes import AttachmentType
+
+    fields = dict(
+        key="probe.thing",
+        label="Thing",
+        load=lambda ids, user: {i: f"thing {i}" for i in ids},
+        validate=lambda user, ref, post: int(ref),  # ValueError on "x"
+        template="probe/panel.html",
+        to_json=lambda thing: {"name": thing},
+        options=lambda user, category: [("1", "Thing 1")],
+        everywhere=True,
+    )
+    fields.update(overrides)
+    return AttachmentType(**fields)
+
+
+def test_a_failing_attachment_plugin_is_a_message_not_a_500(plugin_app, probe_templates, auth_for):
+    def options(user, category):
+        raise RuntimeError("options down")
+
+    kind = _broken_attachment_type(options=options, load=lambda ids, user: list(ids))
+    probe = Probe(register_attachment_types=lambda: [kind])
+    probe.path = probe_templates
+    app = plugin_app(probe)
+    author = make_user()
+    post = make_topic(author)
+    client = app.test_client()
+    auth_for(client).login_as(author)
+    # validate raising something other than ValidationFailed: a message, nothing attached.
+    response = client.post(
+        f"/posts/{post.id}/attachments", data={"type": "probe.thing", "ref": "x"}
+    )
+    assert response.status_code == 422
+    assert "could not be checked" in response.get_data(as_text=True)
+    # options raising: the attach page and the composer still draw.
+    assert client.get(f"/posts/{post.id}/attachments").status_code == 200
+    assert client.get(f"/t/{post.topic_id}/reply").status_code == 200
+    # load returning a list instead of a dict: the post shows without the attachment.
+    client.post(f"/posts/{post.id}/attachments", data={"type": "probe.thing", "ref": "1"})
+    assert db.session.get(Post, post.id).attachment_count == 1
+    assert client.get(f"/t/{post.topic.slug}/{post.topic_id}").status_code == 200
+    assert "probe" not in client.get(f"/posts/{post.id}.json").get_json()
+
+
+def test_attachment_templates_must_be_html(plugin_app):
+    kind = _broken_attachment_type(template="probe/card.txt")
+    with pytest.raises(PluginError, match=".html"):
+        plugin_app(Probe(register_attachment_types=lambda: [kind]))

@@ -400,6 +400,10 @@ def test_attach_and_detach_through_the_api(client, room):
     assert response.status_code == 422
     assert response.get_json()["errors"] == ["There is no meeting number 0."]
     assert client.post(url, json={"type": "meetings.meeting"}, headers=headers).status_code == 400
+    for bad in ({"type": 5, "ref": "1"}, {"type": "meetings.meeting", "ref": 1.5}):
+        assert client.post(url, json=bad, headers=headers).status_code == 400
+    response = client.post(url, json={"type": "meetings.meeting", "ref": "²"}, headers=headers)
+    assert response.status_code == 422  # a digit, but not an ASCII one
     assert client.post(url, json={"type": "meetings.meeting", "ref": "1"}).status_code == 403
     row_id = db.session.scalar(select(PostAttachment.id))
     response = client.delete(f"/posts/{post.id}/attachments/{row_id}.json", headers=headers)

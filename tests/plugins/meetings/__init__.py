@@ -124,7 +124,7 @@ def load_meetings(ids, user):
 
 def validate_meeting(user, ref, post):
     """``ref`` is a meeting's number; refuse anything else with a message."""
-    if not ref.isdigit() or len(ref) > 9:
+    if not (ref.isascii() and ref.isdigit()) or len(ref) > 9:
         raise ValidationFailed("Choose a meeting from the list (or type its number).")
     meeting = db.session.get(Meeting, int(ref))
     if meeting is None:
