@@ -178,7 +178,13 @@ def plugin_lines(app: Flask) -> list[str]:
     from, the categories it is enabled on and its hooks."""
     from forum.plugin_system.enablement import categories_with
 
-    plugins = plugin_system.current_plugins_of(app)
+    plugins = plugin_system.current_plugins(app)
+    try:
+        enabled = {info.name: categories_with(info.name) for info in plugins.extensions}
+        names = dict(db.session.execute(select(Category.id, Category.name)).all())
+    except SQLAlchemyError:  # before `flask forum init`
+        db.session.rollback()
+        enabled = None
     lines = []
     if not plugins.extensions:
         lines.append("No plugins are loaded (set FORUM_PLUGINS, or install one).")
@@ -188,14 +194,11 @@ def plugin_lines(app: Flask) -> list[str]:
         if info.description:
             lines.append(f"  {info.description}")
         if not info.core:
-            try:
-                enabled = categories_with(info.name)
-                names = dict(db.session.execute(select(Category.id, Category.name)).all())
-                where = ", ".join(f"{names.get(cid, '?')} (#{cid})" for cid in enabled)
-                where = where or "none yet"
-            except SQLAlchemyError:  # before `flask forum init`
-                db.session.rollback()
+            if enabled is None:
                 where = "unknown (the database is not set up yet)"
+            else:
+                ids = enabled[info.name]
+                where = ", ".join(f"{names.get(cid, '?')} (#{cid})" for cid in ids) or "none yet"
             lines.append(f"  enabled on categories: {where}")
         lines.append(f"  hooks: {', '.join(plugins.hooks_of(info.name))}")
     return lines

@@ -95,6 +95,7 @@ def visible_category_ids(user) -> set[int]:
 
 
 def is_staff(user) -> bool:
+    """An active admin or moderator."""
     return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 

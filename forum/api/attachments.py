@@ -9,23 +9,17 @@ from flask import jsonify
 
 from forum.api import bp
 from forum.api.params import request_params, text_param
-from forum.api.posts import post_json
+from forum.api.posts import post_json, require_login
 from forum.api.topics import viewer
 from forum.attachments import services
-from forum.errors import InvalidParameters, MissingParameter, NotLoggedIn
+from forum.errors import InvalidParameters, MissingParameter
 from forum.topics import queries
-
-
-def _signed_in():
-    user = viewer()
-    if not user.is_authenticated:
-        raise NotLoggedIn()
-    return user
 
 
 @bp.post("/posts/<id:post_id>/attachments.json")
 def attach(post_id: int):
-    user = _signed_in()
+    user = viewer()
+    require_login(user)
     params = request_params()
     kind, ref = text_param(params, "type"), text_param(params, "ref")
     for name, value in (("type", kind), ("ref", ref)):
@@ -35,12 +29,13 @@ def attach(post_id: int):
             raise InvalidParameters(name, "a string")
     post = queries.get_post(user, post_id)
     services.attach(user, post, kind, ref)
-    return jsonify({"post": post_json(queries.get_post(user, post_id), user)})
+    return jsonify({"post": post_json(post, user)})
 
 
 @bp.delete("/posts/<id:post_id>/attachments/<id:attachment_id>.json")
 def detach(post_id: int, attachment_id: int):
-    user = _signed_in()
+    user = viewer()
+    require_login(user)
     post = queries.get_post(user, post_id)
     services.detach(user, post, attachment_id)
-    return jsonify({"post": post_json(queries.get_post(user, post_id), user)})
+    return jsonify({"post": post_json(post, user)})

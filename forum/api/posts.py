@@ -44,7 +44,7 @@ def _plugin_params(params: dict) -> dict[str, str]:
     return {key: value for key, value in params.items() if isinstance(value, str)}
 
 
-def _require_login(user) -> None:
+def require_login(user) -> None:
     """Writes need a user; checked before any parameter so the answer is ``not_logged_in``."""
     if not user.is_authenticated:
         raise NotLoggedIn()
@@ -84,7 +84,7 @@ def create_post():
     """A new topic when there is no ``topic_id`` (``title`` required, ``category`` optional),
     otherwise a reply (``reply_to_post_number`` optional)."""
     user = viewer()
-    _require_login(user)
+    require_login(user)
     params = request_params()
     raw = clean_text(text_param(params, "raw"), "raw")  # 400 before anything else, as Rails
     topic_id = int_param(params, "topic_id", minimum=1)
@@ -133,7 +133,7 @@ def update_post(post_id: int):
     """Edit a post: ``post[raw]`` (required), ``post[edit_reason]``, and for a first post
     ``title`` and ``post[category_id]`` (moving needs a moderator)."""
     user = viewer()
-    _require_login(user)
+    require_login(user)
     params = request_params()
     fields = params.get("post")
     if fields is None or fields == "" or fields == {}:

@@ -26,7 +26,3 @@ class PostAttachment(db.Model):
     object_id: Mapped[int] = mapped_column(BigInteger)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    @property
-    def plugin(self) -> str:
-        return self.type_key.split(".", 1)[0]

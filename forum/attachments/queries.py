@@ -102,14 +102,3 @@ def as_json(shown: list[ShownAttachment]) -> dict[str, list[dict]]:
             continue
         data.setdefault(item.type.plugin, []).append({"type": item.type.key, **body})
     return data
-
-
-def on_post(post_id: int) -> list[PostAttachment]:
-    """The stored attachment rows of one post (for its attachments page)."""
-    return list(
-        db.session.scalars(
-            select(PostAttachment)
-            .where(PostAttachment.post_id == post_id)
-            .order_by(PostAttachment.id)
-        )
-    )

@@ -143,7 +143,9 @@ def _count(post, change: int) -> None:
     db.session.expire(post, ["attachment_count"])
 
 
-def _editable(user, post) -> None:
+def check_editable(user, post) -> None:
+    """Raise unless ``user`` may change ``post``'s attachments (its author or staff, the post
+    not deleted); the attachments page asks too."""
     if post is None or not can(user, "topic.see", post.topic) or not can(user, "post.see", post):
         raise NotFound()
     if not can(user, "post.edit", post) or post.deleted_at is not None:
@@ -152,7 +154,7 @@ def _editable(user, post) -> None:
 
 def attach(user, post, key: str, ref: str) -> PostAttachment | None:
     """Attach one object to an existing post (the post's author or staff)."""
-    _editable(user, post)
+    check_editable(user, post)
     checked = check(user, post.topic.category, [(key, ref)], post)
     rows = add(user, post, checked)
     try:
@@ -165,7 +167,7 @@ def attach(user, post, key: str, ref: str) -> PostAttachment | None:
 
 def detach(user, post, attachment_id: int) -> None:
     """Take an attachment off a post (the post's author or staff)."""
-    _editable(user, post)
+    check_editable(user, post)
     if not 0 < attachment_id < 2**62:
         raise NotFound()
     removed = db.session.execute(

@@ -7,8 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forum.attachments import queries, services
-from forum.errors import ForumError, InvalidAccess
-from forum.permissions import can
+from forum.errors import ForumError
 from forum.topics import queries as topic_queries
 
 bp = Blueprint("attachments", __name__)
@@ -18,8 +17,7 @@ def _editable_post(post_id: int):
     post = topic_queries.get_post(current_user, post_id)
     if not current_user.is_authenticated:
         return post, redirect(url_for("accounts.login", next=request.path))
-    if not can(current_user, "post.edit", post) or post.deleted_at is not None:
-        raise InvalidAccess("You are not allowed to change that post's attachments.")
+    services.check_editable(current_user, post)
     return post, None
 
 
@@ -65,9 +63,4 @@ def remove(post_id, attachment_id):
         return sign_in
     services.detach(current_user, post, attachment_id)
     flash("Attachment removed from the post (the item itself is unchanged).", "success")
-    target = request.form.get("next")
-    if target == "post":
-        from forum.topics.views import post_url
-
-        return redirect(post_url(post.topic, post.post_number), 303)
     return redirect(url_for(".manage", post_id=post.id), 303)

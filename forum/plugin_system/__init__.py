@@ -66,18 +66,24 @@ class Plugins:
     def each(self, hook: str, kwargs=None, **options):
         return each(self.pm, hook, kwargs or {}, **options)
 
+    def owns_key(self, plugin: str, key: str) -> bool:
+        """Whether ``key`` is in ``plugin``'s namespace (``<name>.something``)."""
+        prefix = self.namespace(plugin) + "."
+        return key.startswith(prefix) and key != prefix
+
     def check_key(self, answer: Answer, key: str, what: str) -> None:
         """Raise unless ``key`` is in the namespace of the plugin that returned it."""
-        prefix = self.namespace(answer.plugin) + "."
-        if not key.startswith(prefix) or len(key) == len(prefix):
+        if not self.owns_key(answer.plugin, key):
+            prefix = self.namespace(answer.plugin) + "."
             raise PluginError(
                 f"plugin {answer.plugin!r} returned {what} {key!r}; its keys must start "
                 f"with {prefix!r}"
             )
 
 
-def current_plugins() -> Plugins:
-    return current_app.extensions["forum.plugins"]
+def current_plugins(app: Flask | None = None) -> Plugins:
+    """The plugins of ``app``, or of the current app."""
+    return (app or current_app).extensions["forum.plugins"]
 
 
 def fire(hook: str, **kwargs) -> None:
@@ -161,7 +167,7 @@ def _register_attachment_types(plugins: Plugins) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount each plugin's blueprints at ``/<name>`` (after the core's routes)."""
-    plugins = current_plugins_of(app)
+    plugins = current_plugins(app)
     taken = {rule.rule.split("/")[1] for rule in app.url_map.iter_rules()}
     for answer in plugins.each("register_blueprints"):
         info = plugins.infos[answer.plugin]
@@ -180,7 +186,7 @@ def add_template_folders(app: Flask) -> None:
     """Let templates find each plugin's ``templates/<name>/`` folder. The site's own
     ``templates/`` comes first, so a site can override a plugin's template."""
     folders = []
-    for info in current_plugins_of(app).extensions:
+    for info in current_plugins(app).extensions:
         folder = info.templates_dir
         if folder is None:
             continue
@@ -197,7 +203,7 @@ def add_template_folders(app: Flask) -> None:
 
 def add_commands(app: Flask, cli) -> None:
     """Let each plugin add its ``flask forum <name>`` command group."""
-    plugins = current_plugins_of(app)
+    plugins = current_plugins(app)
     for impl_plugin in list(plugins.infos.values()):
         before = set(cli.commands)
         for _ in plugins.each("register_commands", {"cli": cli}, only={impl_plugin.name}):
@@ -209,7 +215,3 @@ def add_commands(app: Flask, cli) -> None:
                 f"plugin {impl_plugin.name!r} added the commands {sorted(added)}; it may add "
                 f"only one named {impl_plugin.name!r}"
             )
-
-
-def current_plugins_of(app: Flask | None) -> Plugins:
-    return (app or current_app).extensions["forum.plugins"]

@@ -109,8 +109,8 @@ def _valid(plugins, plugin: str, hook: str, kind: type, item) -> bool:
     if bad:
         log.error("plugin %r: hook %r returned %r with bad %s", plugin, hook, item, bad)
         return False
-    prefix = plugins.namespace(plugin) + "."
-    if not item.key.startswith(prefix) or item.key == prefix:
+    if not plugins.owns_key(plugin, item.key):
+        prefix = plugins.namespace(plugin) + "."
         log.error("plugin %r: hook %r returned key %r without %r", plugin, hook, item.key, prefix)
         return False
     return True

@@ -18,7 +18,7 @@ from forum.accounts.models import User
 from forum.categories.models import Category
 from forum.errors import NotFound
 from forum.extensions import db
-from forum.permissions import can, category_levels
+from forum.permissions import can, category_levels, is_staff
 from forum.topics.models import Post, PostRevision, Topic
 
 
@@ -44,10 +44,6 @@ def _is_id(value) -> bool:
     """Whether ``value`` can be a row id: a URL's ``<int:...>`` may be larger than the
     database's BIGINT, which would fail in the driver instead of simply finding nothing."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**62
-
-
-def _staff(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
 def visible_categories(user) -> list[Category]:
@@ -102,7 +98,7 @@ def latest_topics(
         query = select(Topic).where((Topic.category_id + 0).in_(visible))
     else:
         query = select(Topic).where(Topic.category_id.in_(visible))
-    if not _staff(user):
+    if not is_staff(user):
         query = query.where(Topic.deleted_at.is_(None))
     rows = db.session.scalars(
         query.order_by(*ordering).offset(page * per_page).limit(per_page + 1)
@@ -164,7 +160,7 @@ def posts_by_ids(topic: Topic, ids) -> list[Post]:
 def post_stream_ids(user, topic: Topic) -> list[int]:
     """Every post id of the topic in order (Discourse's ``post_stream.stream``)."""
     query = select(Post.id).where(Post.topic_id == topic.id).order_by(Post.post_number)
-    if not _staff(user):
+    if not is_staff(user):
         query = query.where(Post.deleted_at.is_(None))
     return list(db.session.scalars(query))
 
@@ -203,7 +199,7 @@ def user_topics(viewer, author: User, *, limit: int = 20) -> list[Topic]:
     if not visible:
         return []
     query = select(Topic).where(Topic.user_id == author.id, Topic.category_id.in_(visible))
-    if not _staff(viewer):
+    if not is_staff(viewer):
         query = query.where(Topic.deleted_at.is_(None))
     return list(db.session.scalars(query.order_by(Topic.created_at.desc()).limit(limit)))
 
@@ -219,7 +215,7 @@ def user_posts(viewer, author: User, *, limit: int = 20) -> list[Post]:
         .options(joinedload(Post.topic))
         .where(Post.user_id == author.id, Topic.category_id.in_(visible))
     )
-    if not _staff(viewer):
+    if not is_staff(viewer):
         query = query.where(Post.deleted_at.is_(None), Topic.deleted_at.is_(None))
     return list(db.session.scalars(query.order_by(Post.created_at.desc()).limit(limit)))
 
@@ -237,7 +233,7 @@ def replies_to(user, topic: Topic, numbers, *, limit: int = 500) -> dict[int, li
         .order_by(Post.post_number)
         .limit(limit)
     )
-    if not _staff(user):
+    if not is_staff(user):
         query = query.where(Post.deleted_at.is_(None))
     replies: dict[int, list[tuple]] = {}
     for parent, number, username in db.session.execute(query):

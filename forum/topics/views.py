@@ -9,7 +9,6 @@ typed. Visitors who try to write are sent to sign in and brought back afterwards
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 
 from flask import (
@@ -37,7 +36,6 @@ from forum.topics.models import Post, Topic
 from forum.validation import clean_text, parse_int
 
 bp = Blueprint("topics", __name__)
-log = logging.getLogger("forum.plugins")
 
 #: Form values that switch a topic flag on or off.
 _TRUE, _FALSE = {"1", "true", "on", "yes"}, {"0", "false", "off", "no", ""}
