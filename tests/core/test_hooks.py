@@ -56,6 +56,18 @@ def enable(category, *names):
     db.session.commit()
 
 
+def category_page(app, name, *plugins, topic_title=None) -> str:
+    """The page of a new category ``name`` with ``plugins`` enabled on it (and a topic, if
+    titled), which must answer 200."""
+    category = make_category(name)
+    enable(category, *plugins)
+    if topic_title:
+        make_topic(category=category, title=topic_title)
+    response = app.test_client().get(f"/c/{category.slug}/{category.id}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
 @pytest.fixture
 def auth_for():
     from tests.conftest import AuthActions
@@ -537,13 +549,10 @@ def test_a_failing_page_hook_does_not_take_the_page_down(plugin_app, probe_templ
     good = _panel_probe()
     good.path = probe_templates
     app = plugin_app(broken, good)
-    category = make_category("Busy room")
-    enable(category, "probe", "broken")
-    make_topic(category=category, title="A topic that must still be listed")
     with caplog.at_level(logging.ERROR, logger="forum.plugins"):
-        response = app.test_client().get(f"/c/{category.slug}/{category.id}")
-    assert response.status_code == 200
-    page = response.get_data(as_text=True)
+        page = category_page(
+            app, "Busy room", "probe", "broken", topic_title="A topic that must still be listed"
+        )
     assert "A topic that must still be listed" in page and "Facts about Busy room" in page
     assert "plugin 'broken' failed in hook 'category_panels'" in caplog.text
 
@@ -553,11 +562,7 @@ def test_a_failing_panel_template_is_left_out(plugin_app, probe_templates, caplo
         category_panels=lambda: [Panel("probe.broken", "Broken panel", "probe/broken.html")]
     )
     probe.path = probe_templates
-    app = plugin_app(probe)
-    category = make_category("Room")
-    enable(category, "probe")
-    response = app.test_client().get(f"/c/{category.slug}/{category.id}")
-    assert response.status_code == 200
+    category_page(plugin_app(probe), "Room", "probe")
     assert "plugin 'probe' failed to render 'probe/broken.html'" in caplog.text
 
 
@@ -846,12 +851,8 @@ def test_a_plugins_failed_query_does_not_abort_the_page(plugin_app, probe_templa
     good = Probe(category_panels=category_panels)
     good.path = probe_templates
     app = plugin_app(broken, good)
-    category = make_category("Room with a broken plugin")
-    enable(category, "probe", "broken")
-    make_topic(category=category, title="A topic listed after the plugin failed")
-    response = app.test_client().get(f"/c/{category.slug}/{category.id}")
-    assert response.status_code == 200
-    page = response.get_data(as_text=True)
+    title = "A topic listed after the plugin failed"
+    page = category_page(app, "Room with a broken plugin", "probe", "broken", topic_title=title)
     assert "A topic listed after the plugin failed" in page
     assert "Facts about 1 topics" in page  # the query after the failure worked
     assert "probe_missing_table" in caplog.text
@@ -861,12 +862,7 @@ def test_only_html_templates_are_drawn(plugin_app, probe_templates, caplog):
     (probe_templates / "templates" / "probe" / "raw.jinja").write_text("{{ panel.title }}")
     probe = Probe(category_panels=lambda: [Panel("probe.raw", "<b>x</b>", "probe/raw.jinja")])
     probe.path = probe_templates
-    app = plugin_app(probe)
-    category = make_category("Room")
-    enable(category, "probe")
-    response = app.test_client().get(f"/c/{category.slug}/{category.id}")
-    assert response.status_code == 200
-    assert "<b>x</b>" not in response.get_data(as_text=True)
+    assert "<b>x</b>" not in category_page(plugin_app(probe), "Room", "probe")
     assert "must be an .html file" in caplog.text
 
 

@@ -60,6 +60,20 @@ def new_topic(client, category, title, ref, raw="Please add items below."):
     )
 
 
+def api_topic(client, author, category, title, attachments):
+    """``POST /posts.json`` as ``author``: a new topic with ``attachments`` strings."""
+    return client.post(
+        "/posts.json",
+        json={
+            "title": title,
+            "raw": "Items please.",
+            "category": category.id,
+            "attachments": attachments,
+        },
+        headers=api_headers(author),
+    )
+
+
 @pytest.fixture
 def room(client, login):
     """A category on which an admin enabled the plugin through the admin page."""
@@ -186,16 +200,12 @@ def test_others_cannot_change_a_posts_attachments(client, login, room):
 def test_attachments_are_in_the_topic_and_post_json(client, app, room):
     planned = meeting()
     author = make_user("apiwriter")
-    headers = api_headers(author)
-    response = client.post(
-        "/posts.json",
-        json={
-            "title": "Agenda for the March network meeting",
-            "raw": "Items please.",
-            "category": room.id,
-            "attachments": [f"meetings.meeting:{planned.id}"],
-        },
-        headers=headers,
+    response = api_topic(
+        client,
+        author,
+        room,
+        "Agenda for the March network meeting",
+        [f"meetings.meeting:{planned.id}"],
     )
     assert response.status_code == 200, response.get_data(as_text=True)
     created = response.get_json()
@@ -224,16 +234,12 @@ def _topic(created):
 
 
 def test_a_bad_api_attachment_is_a_422(client, room):
-    headers = api_headers(make_user("apiwriter"))
-    response = client.post(
-        "/posts.json",
-        json={
-            "title": "Agenda for the April network meeting",
-            "raw": "Items.",
-            "category": room.id,
-            "attachments": ["not-a-reference"],
-        },
-        headers=headers,
+    response = api_topic(
+        client,
+        make_user("apiwriter"),
+        room,
+        "Agenda for the April network meeting",
+        ["not-a-reference"],
     )
     assert response.status_code == 422
     assert "type:reference" in response.get_json()["errors"][0]
@@ -371,15 +377,12 @@ def test_hostile_attachment_references_are_refused_cleanly(client, login, room, 
             content_type="application/x-www-form-urlencoded",
         )
         assert 400 <= response.status_code < 500, (key, response.status_code)
-    response = client.post(
-        "/posts.json",
-        json={
-            "title": "A topic with a hostile attachment",
-            "raw": "Text.",
-            "category": room.id,
-            "attachments": [f"meetings.meeting:{hostile}", hostile],
-        },
-        headers=api_headers(author),
+    response = api_topic(
+        client,
+        author,
+        room,
+        "A topic with a hostile attachment",
+        [f"meetings.meeting:{hostile}", hostile],
     )
     assert_discourse_error(response, key)
     assert db.session.scalar(select(PostAttachment.id)) is None
