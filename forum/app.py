@@ -19,6 +19,7 @@ from forum import (
     plugin_system,
     rendering,
     request_checks,
+    search,
 )
 from forum.accounts import auth
 from forum.config import DefaultConfig
@@ -49,6 +50,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     permissions.init_app(app)
     view_counter.init_app(app)
     page_cache.init_app(app)
+    search.init_app(app)
     register_blueprints(app)
     configure_templates(app)
     configure_responses(app)
@@ -110,9 +112,11 @@ def register_blueprints(app: Flask) -> None:
     from forum.api import bp as api_bp
     from forum.attachments.views import bp as attachments_bp
     from forum.categories.views import bp as categories_bp
+    from forum.search.views import bp as search_bp
     from forum.topics.views import bp as topics_bp
 
-    for bp in (topics_bp, categories_bp, accounts_bp, avatars_bp, admin_bp, api_bp, attachments_bp):
+    blueprints = (topics_bp, categories_bp, accounts_bp, avatars_bp, admin_bp, api_bp)
+    for bp in (*blueprints, attachments_bp, search_bp):
         app.register_blueprint(bp)
     plugin_system.register_blueprints(app)
 

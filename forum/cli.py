@@ -9,7 +9,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from forum import plugin_system
+from forum import plugin_system, search
 from forum.accounts import services as accounts
 from forum.bootstrap import ensure_defaults
 from forum.categories.models import Category
@@ -143,6 +143,7 @@ def make_cli(app: Flask) -> AppGroup:
     def rebake_command(stale, batch_size):
         """Re-render stored post HTML from the Markdown source."""
         from forum.rendering import cook
+        from forum.search.documents import POST_KIND
         from forum.topics.models import Post
         from forum.topics.services import lookup_mentions
 
@@ -158,6 +159,7 @@ def make_cli(app: Flask) -> AppGroup:
                 for post in db.session.scalars(select(Post).where(Post.id.in_(chunk))):
                     cooked = cook(post.raw, lookup_mentions)
                     post.cooked, post.cooked_version = cooked.html, cooked.version
+                search.changed(POST_KIND, chunk)  # search indexes the cooked text
                 db.session.commit()
                 done += len(chunk)
                 bar.update(len(chunk))
@@ -169,6 +171,9 @@ def make_cli(app: Flask) -> AppGroup:
         for line in plugin_lines(app):
             click.echo(line)
 
+    from forum.search.cli import search_group
+
+    cli.add_command(search_group)
     plugin_system.add_commands(app, cli)
     return cli
 

@@ -68,6 +68,17 @@ class DefaultConfig:
     #: Topic views are counted in memory and written at most this often, in seconds.
     VIEW_FLUSH_SECONDS = 10
 
+    # Search (forum/search/).
+    #: ``"whoosh"`` (an index in ``DATA_DIR/search``) or ``"postgres"`` (full-text search in
+    #: the PostgreSQL database, for several app servers without a shared disk).
+    SEARCH_BACKEND = "whoosh"
+    #: Longer queries are cut to this many characters (and say so).
+    SEARCH_MAX_QUERY_LENGTH = 200
+    #: Results on a page of ``/search`` (``/search.json`` serves 50, as Discourse does).
+    SEARCH_PER_PAGE = 20
+    #: Searches allowed per IP address for visitors who are not signed in (Discourse's).
+    SEARCH_VISITOR_RATE_LIMIT = "2 per second;15 per minute"
+
     #: Largest request body accepted, in bytes.
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     #: Whether ``Content-Security-Policy`` etc. are sent (always, outside of odd deployments).

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
         NavItem,
         Panel,
         Permission,
+        SearchType,
     )
     from forum.topics.models import Post, Topic
 
@@ -120,6 +121,30 @@ def register_attachment_types() -> list[AttachmentType] | None:
     name. Keys start with ``<name>.``.
 
     :returns: :class:`~forum.hooktypes.AttachmentType` values.
+    """
+
+
+@hookspec
+def register_search_types() -> list[SearchType] | None:
+    """Called once, when the registry of search document types is built.
+
+    Search indexes only what is registered here: a plugin whose objects must stay out of
+    search (mentoring requests) simply does not register them. ``key`` starts with
+    ``<name>.``; ``name`` (what people type after ``type:``) must be unique.
+
+    :returns: :class:`~forum.hooktypes.SearchType` values.
+    """
+
+
+@hookspec
+def search_synonyms() -> list[tuple[str, ...]] | None:
+    """Called once, when the search query parser is built.
+
+    Each group lists words or phrases that mean the same thing; a query naming one of them
+    finds any of them (``("LES", "LCS", "locally commissioned service")``). Matching is
+    case-insensitive, on whole words.
+
+    :returns: groups of two or more words or phrases.
     """
 
 

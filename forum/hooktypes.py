@@ -127,3 +127,68 @@ class AttachmentType:
     @property
     def plugin(self) -> str:
         return self.key.split(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """One thing site search can find: a post, or an object a plugin indexes.
+
+    ``scope`` says who may find it: ``"category:<id>"`` for anything shown in a category
+    (everyone who may see the category), or a token of the plugin's own (``"sla:members"``)
+    that its :class:`SearchType`'s ``scopes`` grants. ``body`` is plain text, as readers see
+    it. ``group`` collapses results (a topic's posts share ``"topic:<id>"``); by default a
+    document is its own group.
+    """
+
+    kind: str
+    object_id: int
+    title: str
+    body: str
+    url: str
+    scope: str
+    created_at: Any
+    user_id: int | None = None
+    category_id: int | None = None
+    topic_id: int | None = None
+    post_number: int | None = None
+    #: The opening post of a topic, or a plugin document (its own "first post").
+    first: bool = True
+    #: Topic states: any of ``"open"``, ``"closed"``, ``"archived"``.
+    status: tuple[str, ...] = ("open",)
+    group: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.object_id}"
+
+    @property
+    def group_key(self) -> str:
+        return self.group or self.key
+
+
+@dataclass(frozen=True)
+class SearchType:
+    """A kind of document site search indexes (the core registers posts).
+
+    * ``key`` names the kind in the index and the search outbox (``<plugin>.<kind>``);
+      ``name`` is what people type after ``type:`` (``sla``, ``resource``).
+    * ``load(ids)`` returns the :class:`SearchDocument` of each id that should be findable
+      now, in a few queries; an id it leaves out is removed from the index.
+    * ``all_ids()`` yields every id to index, for ``flask forum search reindex``.
+    * ``scopes(user)`` returns the plugin scope tokens ``user`` may find (``None`` when
+      every document of this kind has a ``category:<id>`` scope).
+
+    Tell search an object changed with :func:`forum.search.changed` in the same transaction
+    as the change: the index follows after the commit.
+    """
+
+    key: str
+    name: str
+    label: str
+    load: Callable[[list[int]], list[SearchDocument]]
+    all_ids: Callable[[], Any]
+    scopes: Callable[[Any], Any] | None = None
+
+    @property
+    def plugin(self) -> str:
+        return self.key.split(".", 1)[0]

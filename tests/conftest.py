@@ -99,6 +99,7 @@ def make_app(tmp_path=None, **config):
         "VIEW_FLUSH_SECONDS": 0,  # write view counts at once, so tests can read them
         "DATA_DIR": str(tmp_path) if tmp_path else None,
         "LOAD_ENTRY_POINTS": False,  # only the plugins a test names
+        "SEARCH_VISITOR_RATE_LIMIT": "1000 per second",  # tests/search tests the real one
     }
     settings.update(config)
     app = create_app(settings)

@@ -37,6 +37,7 @@ from forum.api import (  # noqa: E402, F401 - they add the routes
     attachments,
     categories,
     posts,
+    search,
     topics,
     users,
 )

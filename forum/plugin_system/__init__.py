@@ -11,11 +11,12 @@ from __future__ import annotations
 from flask import Flask, current_app
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from forum.hooktypes import AttachmentType, Permission
+from forum.hooktypes import AttachmentType, Permission, SearchType
 from forum.plugin_system.calls import Answer, PluginFailed, each
 from forum.plugin_system.enablement import categories_with, enabled_plugins, is_enabled
 from forum.plugin_system.manager import (
     CORE,
+    NAME_RE,
     PluginError,
     PluginInfo,
     build_plugin_manager,
@@ -50,6 +51,11 @@ class Plugins:
         self.infos = infos
         self.permissions: dict[str, Permission] = {}
         self.attachment_types: dict[str, AttachmentType] = {}
+        #: Search document types by key, and the same by the name people type after ``type:``.
+        self.search_types: dict[str, SearchType] = {}
+        self.search_type_names: dict[str, SearchType] = {}
+        #: Groups of words or phrases that search treats as one (``search_synonyms``).
+        self.synonyms: list[tuple[str, ...]] = []
         self.core_names = frozenset(name for name, info in infos.items() if info.core)
 
     @property
@@ -105,6 +111,7 @@ def init_app(app: Flask) -> None:
     _register_models(plugins)
     _register_permissions(plugins)
     _register_attachment_types(plugins)
+    _register_search_types(plugins)
     for name in PAGE_HOOKS:  # a slot the core asks for must be a spec (checked at start-up)
         caller = getattr(pm.hook, name, None)
         if caller is None or caller.spec is None:
@@ -163,6 +170,30 @@ def _register_attachment_types(plugins: Plugins) -> None:
             if kind.key in plugins.attachment_types:
                 raise PluginError(f"attachment type {kind.key!r} is registered twice")
             plugins.attachment_types[kind.key] = kind
+
+
+def _register_search_types(plugins: Plugins) -> None:
+    for answer in plugins.each("register_search_types"):
+        for kind in answer.value:
+            if not isinstance(kind, SearchType):
+                raise PluginError(f"plugin {answer.plugin!r} registered {kind!r}")
+            if not plugins.infos[answer.plugin].core:
+                plugins.check_key(answer, kind.key, "search type")
+            if not NAME_RE.fullmatch(kind.name or ""):
+                raise PluginError(f"search type {kind.key!r}: {kind.name!r} is not a plain name")
+            if kind.key in plugins.search_types or kind.name in plugins.search_type_names:
+                raise PluginError(f"search type {kind.key!r} ({kind.name}) is registered twice")
+            plugins.search_types[kind.key] = kind
+            plugins.search_type_names[kind.name] = kind
+    for answer in plugins.each("search_synonyms"):
+        for group in answer.value:
+            words = tuple(group) if isinstance(group, list | tuple) else ()
+            if len(words) < 2 or not all(isinstance(w, str) and w.strip() for w in words):
+                raise PluginError(
+                    f"plugin {answer.plugin!r} returned synonyms {group!r}; each group must "
+                    "list two or more words or phrases"
+                )
+            plugins.synonyms.append(words)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -39,6 +39,7 @@ DEFAULT_PLUGINS = (
     "forum.categories.hooks",
     "forum.topics.hooks",
     "forum.rendering.hooks",
+    "forum.search.hooks",
 )
 ENTRY_POINT_GROUP = "forum.plugins"
 #: The namespace of the core's keys (``core.latest``).

@@ -26,6 +26,8 @@ from forum.extensions import db
 from forum.permissions import can
 from forum.plugin_system import PluginFailed, fire
 from forum.rendering import cook
+from forum.search import changed as search_changed
+from forum.search.documents import POST_KIND, topic_changed
 from forum.topics.models import Post, PostRevision, Topic
 from forum.topics.slugs import slugify
 from forum.topics.view_counter import count_view
@@ -181,6 +183,7 @@ def create_topic(
     db.session.flush()
     _bump_counters(user.id, category.id, posts=1, topics=1, now=now)
     attachments.add(user, post, checked)
+    search_changed(POST_KIND, [post.id])
     _commit_after(
         ("topic_created", {"topic": topic, "post": post, "user": user, "form": form or {}}),
         ("post_created", {"post": post, "user": user}),
@@ -258,6 +261,7 @@ def create_reply(
     db.session.flush()
     _bump_counters(user.id, topic.category_id, posts=1, now=now)
     attachments.add(user, post, checked)
+    search_changed(POST_KIND, [post.id])
     _commit_after(("post_created", {"post": post, "user": user}))
     db.session.refresh(topic)
     return post
@@ -304,6 +308,10 @@ def edit_post(user, post: Post | None, *, raw, title=None, edit_reason=None) -> 
     post.edit_reason = edit_reason
     post.updated_at = now
     db.session.flush()
+    if new_title:
+        topic_changed(topic.id)  # every post carries the title
+    else:
+        search_changed(POST_KIND, [post.id])
     _commit_after(("post_edited", {"post": post, "user": user, "previous_raw": previous_raw}))
     return post
 
@@ -334,6 +342,10 @@ def _set_deleted(user, post: Post, deleted: bool) -> None:
         )
     _bump_counters(post.user_id, topic.category_id, posts=sign)
     db.session.flush()
+    if post.post_number == 1:
+        topic_changed(topic.id)  # the topic's replies go (or come back) with it
+    else:
+        search_changed(POST_KIND, [post.id])
     _commit_after(("post_deleted" if deleted else "post_restored", {"post": post, "user": user}))
 
 
@@ -380,7 +392,10 @@ def set_topic_flag(user, topic: Topic | None, flag: str, enabled: bool) -> Topic
         raise InvalidAccess("Only moderators can change a topic's status.")
     if flag not in TOPIC_FLAGS:
         raise ValidationFailed(f"Unknown status {flag!r}; use one of {', '.join(TOPIC_FLAGS)}.")
-    setattr(topic, flag, bool(enabled))
+    if getattr(topic, flag) != bool(enabled):
+        setattr(topic, flag, bool(enabled))
+        if flag != "pinned":  # status:open|closed|archived searches
+            topic_changed(topic.id)
     db.session.commit()
     return topic
 
@@ -408,6 +423,7 @@ def move_topic(user, topic: Topic | None, category: Category | None) -> Topic:
             )
         )
     topic.category_id = category.id
+    topic_changed(topic.id)  # its posts are now seen by whoever sees the new category
     db.session.commit()
     db.session.refresh(topic)
     return topic
