@@ -125,7 +125,7 @@ def read_transaction(*, commit: bool = True) -> None:
     transactions otherwise begin IMMEDIATE and would hold the write lock while we wait)."""
     if commit:
         db.session.commit()
-    if db.engine.dialect.name == "sqlite" and not db.session.in_transaction():
+    if db.engine.dialect.name == "sqlite" and not db.session().in_transaction():
         db.session.connection(execution_options={"sqlite_begin": "DEFERRED"})
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 
 from forum.database import utcnow
 from forum.extensions import db
@@ -184,7 +184,7 @@ class PostgresBackend:
         best = (
             select(*columns, score.label("score"))
             .where(and_(*conditions))
-            .distinct(D.group_key)
+            .ext(distinct_on(D.group_key))
             .order_by(D.group_key, score.desc() if not ordered else D.created_at.desc())
             .subquery()
         )

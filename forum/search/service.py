@@ -23,9 +23,9 @@ from forum.extensions import db
 from forum.permissions import visible_category_ids
 from forum.plugin_system import current_plugins
 from forum.search import apply_pending_now, backend, parser
-from forum.search.interface import Filters, Hit
 from forum.search.documents import POST_KIND
 from forum.search.highlight import blurb
+from forum.search.interface import Filters, Hit
 from forum.search.query import NOTHING_TO_SEARCH, Query
 from forum.topics.models import Post, Topic
 

@@ -251,7 +251,8 @@ class WhooshBackend:
                     collapse="group",
                     collapse_limit=1,
                     sortedby="created_at" if ordered else None,
-                    reverse=query.order != "oldest",
+                    # (reverse=True would also reverse a ranking by relevance)
+                    reverse=ordered and query.order != "oldest",
                     terms=False,
                 )
                 rows = [hit.fields() for hit in results[offset : offset + limit + 1]]

@@ -938,3 +938,101 @@ def test_attachment_templates_must_be_html(plugin_app):
     kind = _broken_attachment_type(template="probe/card.txt")
     with pytest.raises(PluginError, match=".html"):
         plugin_app(Probe(register_attachment_types=lambda: [kind]))
+
+
+# -- Search ------------------------------------------------------------------------------------
+
+
+def _note_type(key="probe.note", name="note", notes=None, scopes=None):
+    """A search type whose documents are ``notes`` (``{id: text}``), visible to members."""
+    from forum.database import utcnow
+    from forum.hooktypes import SearchDocument, SearchType
+
+    notes = {} if notes is None else notes
+
+    def load(ids):
+        return [
+            SearchDocument(
+                kind=key,
+                object_id=i,
+                title=f"Note {i}",
+                body=notes[i],
+                url=f"/probe/notes/{i}",
+                scope="probe:members",
+                created_at=utcnow(),
+            )
+            for i in ids
+            if i in notes
+        ]
+
+    def member_scopes(user):
+        return {"probe:members"} if user.is_authenticated else set()
+
+    return SearchType(
+        key=key,
+        name=name,
+        label="Notes",
+        load=load,
+        all_ids=lambda: sorted(notes),
+        scopes=scopes or member_scopes,
+    )
+
+
+def test_hook_register_search_types(plugin_app):
+    from forum import search
+    from forum.accounts.models import AnonymousUser
+    from forum.search.service import search as run_search
+
+    notes = {1: "The phlebotomy tariff for 2025 is attached."}
+    plugin_app(Probe(register_search_types=lambda: [_note_type(notes=notes)]))
+    assert set(current_plugins().search_type_names) == {"post", "note"}
+    search.changed("probe.note", [1])
+    db.session.commit()
+    member = make_user()
+    found = run_search(member, "phlebotomy type:note")
+    assert [(r.kind, r.url, r.label) for r in found.results] == [
+        ("probe.note", "/probe/notes/1", "Notes")
+    ]
+    assert "<mark>phlebotomy</mark>" in found.results[0].blurb
+    # The type's scopes decide who finds its documents: not a visitor.
+    assert run_search(AnonymousUser(), "phlebotomy").results == []
+    # Gone from the plugin's data: gone from search once told.
+    notes.clear()
+    search.changed("probe.note", [1])
+    db.session.commit()
+    assert run_search(member, "phlebotomy").results == []
+
+
+def test_search_types_must_be_namespaced_and_unique(plugin_app):
+    with pytest.raises(PluginError, match="probe."):
+        plugin_app(Probe(register_search_types=lambda: [_note_type(key="note")]))
+    with pytest.raises(PluginError, match="registered twice"):
+        plugin_app(Probe(register_search_types=lambda: [_note_type(name="post")]))
+    with pytest.raises(PluginError, match="plain name"):
+        plugin_app(Probe(register_search_types=lambda: [_note_type(name="No Spaces")]))
+
+
+def test_hook_search_synonyms(plugin_app):
+    from forum.search.service import search as run_search
+
+    groups = [("LES", "LCS", "locally commissioned service"), ("INR", "anticoagulation")]
+    plugin_app(Probe(search_synonyms=lambda: groups))
+    category = make_category()
+    make_topic(category=category, title="Our new LES for wound care", raw="Signed off today.")
+    make_topic(category=category, title="Anticoagulation monitoring", raw="Warfarin clinics.")
+    make_topic(
+        category=category,
+        title="Funding locally commissioned services",
+        raw="What do other areas pay?",
+    )
+    user = make_user()
+    titles = {r.title for r in run_search(user, "LCS").results}
+    assert titles == {"Our new LES for wound care", "Funding locally commissioned services"}
+    assert {r.title for r in run_search(user, "INR monitoring").results} == {
+        "Anticoagulation monitoring"
+    }
+
+
+def test_synonym_groups_are_checked(plugin_app):
+    with pytest.raises(PluginError, match="two or more"):
+        plugin_app(Probe(search_synonyms=lambda: [("LES",)]))

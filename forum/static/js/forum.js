@@ -198,11 +198,118 @@
     });
   }
 
+  // ---------------------------------------------------------------------------------------
+  // "Your topic is similar to…" on the new-topic form. While the title is typed, existing
+  // topics like it are fetched from /topics/similar_to and listed under the title, in a
+  // live region so screen readers hear them. It is only a hint: errors are ignored. Each
+  // blurb is server-escaped HTML with the matched words in <mark>; only its text and its
+  // marks are copied into new nodes, so nothing else in it can become markup.
+  var SIMILAR_MIN_LENGTH = 10;
+  var SIMILAR_LIMIT = 5;
+  var SIMILAR_DELAY = 400;
+
+  function blurbNodes(html) {
+    var doc = new DOMParser().parseFromString(html || "", "text/html");
+    return Array.prototype.map.call(doc.body.childNodes, function (node) {
+      if (node.nodeName !== "MARK") return document.createTextNode(node.textContent);
+      var mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      return mark;
+    });
+  }
+
+  function similarItem(found) {
+    var topic = found.topic;
+    var item = document.createElement("li");
+    var link = document.createElement("a");
+    link.href = "/t/" + encodeURIComponent(topic.slug) + "/" + encodeURIComponent(topic.id);
+    link.textContent = topic.title;
+    item.append(link);
+    if (found.blurb) {
+      var blurb = document.createElement("p");
+      blurb.className = "blurb";
+      blurb.append.apply(blurb, blurbNodes(found.blurb));
+      item.append(blurb);
+    }
+    return item;
+  }
+
+  function showSimilar(box, topics) {
+    var usable = (topics || []).filter(function (found) {
+      return found && found.topic && found.topic.id && found.topic.slug && found.topic.title;
+    });
+    if (!usable.length) {
+      box.replaceChildren();
+      return;
+    }
+    var section = document.createElement("section");
+    section.className = "similar-topics";
+    section.setAttribute("aria-labelledby", "similar-topics-title");
+    var heading = document.createElement("h2");
+    heading.id = "similar-topics-title";
+    heading.textContent = "Your topic is similar to…";
+    var list = document.createElement("ul");
+    list.append.apply(list, usable.slice(0, SIMILAR_LIMIT).map(similarItem));
+    section.append(heading, list);
+    box.replaceChildren(section);
+  }
+
+  function setUpSimilarTopics() {
+    document.querySelectorAll("[data-similar-topics]").forEach(function (box) {
+      var form = box.closest("form");
+      var title = form && form.querySelector("[data-similar-title]");
+      var raw = form && form.querySelector("[data-composer-input]");
+      var url = box.getAttribute("data-similar-url");
+      var asked = "";
+      var latest = 0;
+      var timer = null;
+      if (!title || !url) return;
+
+      function request() {
+        var text = title.value.trim();
+        if (text.length < SIMILAR_MIN_LENGTH) {
+          asked = "";
+          latest += 1; // an answer still on its way is for an older title: drop it
+          showSimilar(box, []);
+          return;
+        }
+        if (text === asked) return;
+        asked = text;
+        var ticket = ++latest;
+        var params = new URLSearchParams();
+        params.set("title", text);
+        params.set("raw", raw ? raw.value.slice(0, 500) : "");
+        fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + params.toString(), {
+          credentials: "same-origin",
+          headers: { "Accept": "application/json" },
+        })
+          .then(function (response) {
+            if (!response.ok) throw new Error("similar_to: HTTP " + response.status);
+            return response.json();
+          })
+          .then(function (data) {
+            if (ticket === latest) showSimilar(box, data && data.similar_topics);
+          })
+          .catch(function () {
+            // Only a hint: leave the form as it is, and ask again when the title changes.
+            if (ticket === latest) asked = "";
+          });
+      }
+
+      title.addEventListener("input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(request, SIMILAR_DELAY);
+      });
+      if (title.value.trim()) request(); // the form came back (errors, category) with a title
+    });
+  }
+
   function start() {
     focusFormErrors();
     setUpComposers();
     setUpPostActions();
     setUpCategoryChoice();
+    setUpSimilarTopics();
     focusPermalinkPost();
   }
 
