@@ -90,6 +90,9 @@ def apply_pending(backend, *, max_batches: int | None = None) -> int:
     """Write pending changes to the index; returns how many rows were applied."""
     applied = 0
     batches = 0
+    read_transaction(commit=False)
+    if not has_pending():  # the common case: no commit, so nothing loaded expires
+        return 0
     while True:
         read_transaction()
         if not has_pending():
