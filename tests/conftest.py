@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from contextlib import contextmanager
 
 import pytest
 from flask import has_app_context
@@ -136,9 +137,10 @@ def _shared_app(tmp_path_factory):
     return make_app(tmp_path_factory.mktemp("shared-data"))
 
 
-@pytest.fixture
-def app(_shared_app, tmp_path):
-    app = _shared_app
+@contextmanager
+def fresh(app, tmp_path):
+    """``app`` with its database emptied, its data folder (and so its search index) new and
+    its settings restored afterwards, with its app context pushed."""
     saved = app.config.copy()
     app.config["DATA_DIR"] = str(tmp_path)
     with app.app_context():
@@ -147,6 +149,12 @@ def app(_shared_app, tmp_path):
         db.session.remove()
     app.config.clear()
     app.config.update(saved)
+
+
+@pytest.fixture
+def app(_shared_app, tmp_path):
+    with fresh(_shared_app, tmp_path) as app:
+        yield app
 
 
 @pytest.fixture

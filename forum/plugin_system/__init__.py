@@ -144,47 +144,46 @@ def _register_models(plugins: Plugins) -> None:
                 table.info["plugin"] = info.name
 
 
-def _register_permissions(plugins: Plugins) -> None:
-    for answer in plugins.each("register_permissions"):
-        for permission in answer.value:
-            if not isinstance(permission, Permission):
-                raise PluginError(f"plugin {answer.plugin!r} registered {permission!r}")
+def _registered(plugins: Plugins, hook: str, cls: type, what: str):
+    """Each value a registration hook returned, checked to be a ``cls`` whose key carries
+    its plugin's name (the core's own keys are exempt)."""
+    for answer in plugins.each(hook):
+        for value in answer.value:
+            if not isinstance(value, cls):
+                raise PluginError(f"plugin {answer.plugin!r} registered {value!r}")
             if not plugins.infos[answer.plugin].core:
-                plugins.check_key(answer, permission.key, "permission")
-            if permission.key in plugins.permissions:
-                raise PluginError(f"permission {permission.key!r} is registered twice")
-            plugins.permissions[permission.key] = permission
+                plugins.check_key(answer, value.key, what)
+            yield value
+
+
+def _register_permissions(plugins: Plugins) -> None:
+    for permission in _registered(plugins, "register_permissions", Permission, "permission"):
+        if permission.key in plugins.permissions:
+            raise PluginError(f"permission {permission.key!r} is registered twice")
+        plugins.permissions[permission.key] = permission
 
 
 def _register_attachment_types(plugins: Plugins) -> None:
-    for answer in plugins.each("register_attachment_types"):
-        for kind in answer.value:
-            if not isinstance(kind, AttachmentType):
-                raise PluginError(f"plugin {answer.plugin!r} registered {kind!r}")
-            plugins.check_key(answer, kind.key, "attachment type")
-            if not (isinstance(kind.template, str) and kind.template.endswith(".html")):
-                raise PluginError(
-                    f"attachment type {kind.key!r}: its template must be an .html file "
-                    "(only those are autoescaped)"
-                )
-            if kind.key in plugins.attachment_types:
-                raise PluginError(f"attachment type {kind.key!r} is registered twice")
-            plugins.attachment_types[kind.key] = kind
+    hook = "register_attachment_types"
+    for kind in _registered(plugins, hook, AttachmentType, "attachment type"):
+        if not (isinstance(kind.template, str) and kind.template.endswith(".html")):
+            raise PluginError(
+                f"attachment type {kind.key!r}: its template must be an .html file "
+                "(only those are autoescaped)"
+            )
+        if kind.key in plugins.attachment_types:
+            raise PluginError(f"attachment type {kind.key!r} is registered twice")
+        plugins.attachment_types[kind.key] = kind
 
 
 def _register_search_types(plugins: Plugins) -> None:
-    for answer in plugins.each("register_search_types"):
-        for kind in answer.value:
-            if not isinstance(kind, SearchType):
-                raise PluginError(f"plugin {answer.plugin!r} registered {kind!r}")
-            if not plugins.infos[answer.plugin].core:
-                plugins.check_key(answer, kind.key, "search type")
-            if not NAME_RE.fullmatch(kind.name or ""):
-                raise PluginError(f"search type {kind.key!r}: {kind.name!r} is not a plain name")
-            if kind.key in plugins.search_types or kind.name in plugins.search_type_names:
-                raise PluginError(f"search type {kind.key!r} ({kind.name}) is registered twice")
-            plugins.search_types[kind.key] = kind
-            plugins.search_type_names[kind.name] = kind
+    for kind in _registered(plugins, "register_search_types", SearchType, "search type"):
+        if not NAME_RE.fullmatch(kind.name or ""):
+            raise PluginError(f"search type {kind.key!r}: {kind.name!r} is not a plain name")
+        if kind.key in plugins.search_types or kind.name in plugins.search_type_names:
+            raise PluginError(f"search type {kind.key!r} ({kind.name}) is registered twice")
+        plugins.search_types[kind.key] = kind
+        plugins.search_type_names[kind.name] = kind
     for answer in plugins.each("search_synonyms"):
         for group in answer.value:
             words = tuple(group) if isinstance(group, list | tuple) else ()

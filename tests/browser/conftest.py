@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,14 +181,21 @@ def watch(page, base_url: str) -> list[str]:
     return problems
 
 
-@pytest.fixture
-def page(browser, live_forum):
+@contextmanager
+def desktop_page(browser, base_url: str):
+    """A page in a fresh desktop-sized context; what goes wrong is in ``page.problems``."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.problems = watch(page, live_forum.url)
+    page.problems = watch(page, base_url)
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(browser, live_forum):
+    with desktop_page(browser, live_forum.url) as page:
+        yield page
 
 
 @pytest.fixture

@@ -69,14 +69,10 @@ def search_forum(tmp_path_factory):
 @pytest.fixture
 def page(browser, search_forum):
     """This module's forum in a fresh context; what goes wrong is in ``page.problems``."""
-    from tests.browser.conftest import watch
+    from tests.browser.conftest import desktop_page
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.problems = watch(page, search_forum.url)
-    yield page
-    context.close()
+    with desktop_page(browser, search_forum.url) as page:
+        yield page
 
 
 def result_titles(page) -> list[str]:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from forum.extensions import db
-from tests.conftest import TEST_DATABASE_URL, make_app, reset_database
+from tests.conftest import TEST_DATABASE_URL, fresh, make_app
 
 BACKENDS = ["whoosh", "postgres"]
 _apps: dict[str, object] = {}
@@ -25,15 +24,8 @@ def _backend_app(name: str, tmp_path_factory):
 def search_app(request, tmp_path, tmp_path_factory):
     if request.param == "postgres" and not (TEST_DATABASE_URL or "").startswith("postgresql"):
         pytest.skip("the PostgreSQL backend needs FORUM_TEST_DATABASE_URL on PostgreSQL")
-    app = _backend_app(request.param, tmp_path_factory)
-    saved = app.config.copy()
-    app.config["DATA_DIR"] = str(tmp_path)  # a fresh Whoosh index for each test
-    with app.app_context():
-        reset_database(app)
+    with fresh(_backend_app(request.param, tmp_path_factory), tmp_path) as app:
         yield app
-        db.session.remove()
-    app.config.clear()
-    app.config.update(saved)
 
 
 @pytest.fixture

@@ -68,19 +68,8 @@ def test_a_crash_between_commit_and_index_write_loses_nothing(search_app, monkey
         raise OSError("disk full")
 
     monkeypatch.setattr(backend, "write", crash)
-    client = search_app.test_client()
     member = make_user()
-    key = _api_key(member)
-    category = make_category()
-    response = client.post(
-        "/posts.json",
-        json={
-            "title": "Premises rent reimbursement",
-            "raw": "Rent review.",
-            "category": category.id,
-        },
-        headers=key,
-    )
+    response = _post_topic(search_app, member, "Premises rent reimbursement")
     assert response.status_code == 200  # the writer never hears of the index
     assert pending() == 1
     assert titles(member, "reimbursement") == []  # still failing: nothing shown, no 500
@@ -124,18 +113,7 @@ def test_changes_left_by_a_dead_process_are_applied_on_the_next_start(search_app
 
 
 def test_a_response_is_sent_before_its_post_is_indexed(search_app):
-    client = search_app.test_client()
-    member = make_user()
-    category = make_category()
-    response = client.post(
-        "/posts.json",
-        json={
-            "title": "Locum rates survey results",
-            "raw": "See the table.",
-            "category": category.id,
-        },
-        headers=_api_key(member),
-    )
+    response = _post_topic(search_app, make_user(), "Locum rates survey results")
     assert response.status_code == 200
     assert pending() == 1
     db.session.commit()  # in-memory SQLite: one connection, so end the test's transaction
@@ -177,10 +155,13 @@ def test_reindex_and_status_commands(search_app):
     assert "Posts (post): 1" in status.output and "Pending changes: 0" in status.output
 
 
-def _api_key(user) -> dict:
+def _post_topic(app, user, title):
+    """Start a topic through the JSON API, as a client would."""
     from forum.accounts.services import create_api_key
 
-    return {"Api-Key": create_api_key(user)[1], "Api-Username": user.username}
+    headers = {"Api-Key": create_api_key(user)[1], "Api-Username": user.username}
+    body = {"title": title, "raw": "Details to follow.", "category": make_category().id}
+    return app.test_client().post("/posts.json", json=body, headers=headers)
 
 
 def _everyone():
