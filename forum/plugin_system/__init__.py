@@ -144,6 +144,10 @@ def _register_models(plugins: Plugins) -> None:
                 table.info["plugin"] = info.name
 
 
+#: The longest search type key the search tables store.
+SEARCH_KIND_LENGTH = 40
+
+
 def _registered(plugins: Plugins, hook: str, cls: type, what: str):
     """Each value a registration hook returned, checked to be a ``cls`` whose key carries
     its plugin's name (the core's own keys are exempt)."""
@@ -178,8 +182,14 @@ def _register_attachment_types(plugins: Plugins) -> None:
 
 def _register_search_types(plugins: Plugins) -> None:
     for kind in _registered(plugins, "register_search_types", SearchType, "search type"):
-        if not NAME_RE.fullmatch(kind.name or ""):
-            raise PluginError(f"search type {kind.key!r}: {kind.name!r} is not a plain name")
+        if not NAME_RE.fullmatch(kind.name or "") or kind.name == "topic":
+            raise PluginError(
+                f"search type {kind.key!r}: {kind.name!r} is not a plain name, or is reserved"
+            )
+        if len(kind.key) > SEARCH_KIND_LENGTH:
+            raise PluginError(
+                f"search type {kind.key!r}: keys are at most {SEARCH_KIND_LENGTH} characters"
+            )
         if kind.key in plugins.search_types or kind.name in plugins.search_type_names:
             raise PluginError(f"search type {kind.key!r} ({kind.name}) is registered twice")
         plugins.search_types[kind.key] = kind

@@ -93,7 +93,7 @@ def _apply_on_first_request() -> None:
     state = _state()
     if not state.started:
         state.started = True
-        apply_pending_now()
+        apply_pending_now(max_batches=5)  # a large backlog drains over the next requests
 
 
 def _apply_after_response(response):

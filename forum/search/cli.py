@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from forum.plugin_system import current_plugins
@@ -57,5 +56,5 @@ def status_command(apply_now):
     for key in sorted(set(counts) - set(types)):
         click.echo(f"  {key} (no longer registered): {counts[key]}")
     click.echo(f"Pending changes: {pending_count()}")
-    if current_app.config["SEARCH_BACKEND"] == "whoosh" and pending_count():
-        click.echo("They are applied on the next search, or now with --apply.")
+    if pending_count():
+        click.echo("They are applied after the next write or search, or now with --apply.")

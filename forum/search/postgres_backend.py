@@ -87,6 +87,8 @@ def term_tsquery(term):
         q = func.plainto_tsquery(CONFIG, term.text)
         if term.prefix:
             q = func.tsquery_or(q, func.to_tsquery("simple", literal(f"'{term.text}':*")))
+            for partial in term.partial_stems():
+                q = func.tsquery_or(q, func.to_tsquery("simple", literal(f"'{partial}'")))
         return q
     assert isinstance(term, Phrase)
     return func.phraseto_tsquery(CONFIG, " ".join(term.words))
@@ -107,6 +109,13 @@ def text_tsquery(query: Query):
         combine([term_tsquery(t) for t in c.alternatives], func.tsquery_or) for c in query.clauses
     ]
     return combine(clauses, func.tsquery_or if query.any_clause else func.tsquery_and)
+
+
+def _within_group(query: Query, score, ordered: bool):
+    """Which of a topic's matching posts stands for it: the best, newest or oldest."""
+    if not ordered:
+        return score.desc()
+    return D.created_at.asc() if query.order == "oldest" else D.created_at.desc()
 
 
 class PostgresBackend:
@@ -185,7 +194,7 @@ class PostgresBackend:
             select(*columns, score.label("score"))
             .where(and_(*conditions))
             .ext(distinct_on(D.group_key))
-            .order_by(D.group_key, score.desc() if not ordered else D.created_at.desc())
+            .order_by(D.group_key, _within_group(query, score, ordered))
             .subquery()
         )
         if ordered:

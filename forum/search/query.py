@@ -31,7 +31,19 @@ from whoosh.lang.porter2 import stem as _porter2
 #: Words as the Whoosh tokenizer sees them: "nhs.uk" and "1.5" stay one word.
 WORD_RE = re.compile(r"\w+(?:\.?\w+)*")
 CHUNK_RE = re.compile(r'-?"[^"]*"?|\S+')
-STOPWORDS = frozenset(STOP_WORDS)
+#: Whoosh's stop words and PostgreSQL's ``english`` ones: both backends drop the same words
+#: (a query of only these is "nothing to search for" on either).
+POSTGRES_STOPWORDS = (
+    "i me my myself we our ours ourselves you your yours yourself yourselves he him his "
+    "himself she her hers herself it its itself they them their theirs themselves what which "
+    "who whom this that these those am is are was were be been being have has had having do "
+    "does did doing a an the and but if or because as until while of at by for with about "
+    "against between into through during before after above below to from up down in out on "
+    "off over under again further then once here there when where why how all any both each "
+    "few more most other some such no nor not only own same so than too very s t can will "
+    "just don should now"
+).split()
+STOPWORDS = frozenset(STOP_WORDS) | frozenset(POSTGRES_STOPWORDS)
 #: Shorter words are not indexed.
 MIN_WORD_LENGTH = 2
 #: The prefix of the last word is tried from this many characters.
@@ -72,6 +84,14 @@ class Word:
     #: Also match words that start with ``text`` (the last word typed).
     prefix: bool = False
 
+    def partial_stems(self) -> list[str]:
+        """For a prefix, the stems it may be a partly typed form of: "mergi" is on its way
+        to "merging", indexed as "merg". At most 3 letters are taken off, and never below 4
+        letters, so "redis" never becomes "red"."""
+        if not self.prefix:
+            return []
+        return [self.text[:k] for k in range(max(4, len(self.text) - 3), len(self.text))]
+
 
 @dataclass(frozen=True)
 class Phrase:
@@ -104,6 +124,8 @@ class Query:
     after: date | None = None
     statuses: list[str] = field(default_factory=list)
     order: str = "relevance"
+    #: The free text's words as typed (stop words included), for the exact-title ranking.
+    typed_words: list[str] = field(default_factory=list)
     #: Clauses are alternatives rather than all required ("similar topics").
     any_clause: bool = False
     #: Things said about the query ("before: wants a date..."), shown above the results.
@@ -130,11 +152,7 @@ class Query:
     @property
     def exact_title(self) -> str:
         """The free text as a normalised title, for ranking an exact title match first."""
-        words = []
-        for clause in self.clauses:
-            term = clause.alternatives[0]
-            words.extend(term.words if isinstance(term, Phrase) else [term.text])
-        return " ".join(words)
+        return " ".join(self.typed_words)
 
     def highlight_terms(self) -> tuple[set[str], set[str]]:
         """``(stems, prefixes)`` of every word the results may contain, for snippets."""
@@ -236,12 +254,21 @@ class Parser:
             body = chunk[1:] if chunk.startswith("-") else chunk
             if body.startswith('"'):
                 terms = self._phrase(body.strip('"'))
-            elif not negate and self._filter(body, query, today):
+            elif FILTER_RE.match(body):
+                if negate or pending_or:
+                    query.notices.append(
+                        f"{chunk[:60]}: filters cannot be negated or joined with OR; "
+                        "it was ignored."
+                    )
+                else:
+                    self._filter(body, query, today)
                 pending_or = False
                 continue
             else:
                 terms = [Word(w) for w in significant(words_of(body))]
                 last_was_bare_word = bool(terms) and not negate
+            if not negate:
+                query.typed_words.extend(words_of(body))
             if negate:
                 query.excluded.extend(terms)
             elif pending_or and query.clauses and terms:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import User
 from forum.categories.models import Category
+from forum.database import utcnow
 from forum.extensions import db
 from forum.permissions import visible_category_ids
 from forum.plugin_system import current_plugins
@@ -69,7 +70,7 @@ class NothingMatches(Exception):
 
 def search(user, text, *, page: int = 1, per_page: int = 20) -> Results:
     """One page of results for ``text`` as ``user`` sees the forum."""
-    query = parser().parse(text)
+    query = parser().parse(text, today=utcnow().date())  # dates are stored in UTC
     results = Results(query=query, page=page)
     if query.empty:
         results.error = NOTHING_TO_SEARCH
@@ -122,10 +123,11 @@ def resolve_filters(query: Query, user) -> Filters:
     first_only = query.in_first
     if query.type_names:
         kinds = set()
+        # type:topic is opening posts only, unless type:post asks for every post as well.
+        first_only = first_only or ("topic" in query.type_names and "post" not in query.type_names)
         for name in query.type_names:
             if name == "topic":
                 kinds.add(POST_KIND)
-                first_only = True
                 continue
             search_type = plugins.search_type_names.get(name)
             if search_type is None:
@@ -146,12 +148,14 @@ def resolve_filters(query: Query, user) -> Filters:
 
 def _plugin_scopes(search_type, user) -> set[str]:
     try:
-        return {str(s) for s in search_type.scopes(user) or ()}
+        scopes = {str(s) for s in search_type.scopes(user) or ()}
     except Exception:
         log.exception(
             "search type %s: scopes() failed; its documents are left out", search_type.key
         )
         return set()
+    # A plugin grants its own scopes, never a category's (those follow category permissions).
+    return {s for s in scopes if not s.startswith("category:")}
 
 
 def _category_ids(wanted: list[tuple[str, bool]], visible: set[int]) -> set[int]:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh import sorting
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
@@ -84,6 +85,7 @@ def term_query(term, fieldnames: tuple[str, ...]) -> wq.Query:
         parts = [wq.Term(f, stem(term.text)) for f in fieldnames]
         if term.prefix:
             parts += [wq.Prefix(f, term.text) for f in fieldnames]
+            parts += [wq.Term(f, s) for s in term.partial_stems() for f in fieldnames]
         return wq.Or(parts)
     words = [stem(w) for w in significant(term.words)]
     if len(words) == 1:
@@ -101,8 +103,8 @@ def text_query(query: Query, fieldnames: tuple[str, ...]) -> wq.Query:
         main = wq.Or(clauses)
     else:
         main = wq.And(clauses)
-    if query.excluded:
-        main = wq.AndNot(main, wq.Or([term_query(t, fieldnames) for t in query.excluded]))
+    if query.excluded:  # anywhere in the document, whatever in:title says
+        main = wq.AndNot(main, wq.Or([term_query(t, ("title", "body")) for t in query.excluded]))
     if query.order == "relevance" and query.clauses:
         boosts = [wq.Term("first", "1", boost=FIRST_POST_BOOST)]
         if query.exact_title:
@@ -124,6 +126,12 @@ def filter_query(filters: Filters) -> wq.Query:
     if filters.statuses:
         parts.append(wq.Or([wq.Term("status", s) for s in filters.statuses]))
     return wq.And(parts)
+
+
+def _within_group(query: Query, ordered: bool):
+    if not ordered:
+        return None  # the best-scoring
+    return sorting.FieldFacet("created_at", reverse=query.order != "oldest")
 
 
 class WhooshBackend:
@@ -250,6 +258,8 @@ class WhooshBackend:
                     limit=offset + limit + 1,
                     collapse="group",
                     collapse_limit=1,
+                    # Which of a topic's posts stands for it: the best, newest or oldest.
+                    collapse_order=_within_group(query, ordered),
                     sortedby="created_at" if ordered else None,
                     # (reverse=True would also reverse a ranking by relevance)
                     reverse=ordered and query.order != "oldest",

@@ -1010,6 +1010,20 @@ def test_search_types_must_be_namespaced_and_unique(plugin_app):
         plugin_app(Probe(register_search_types=lambda: [_note_type(name="post")]))
     with pytest.raises(PluginError, match="plain name"):
         plugin_app(Probe(register_search_types=lambda: [_note_type(name="No Spaces")]))
+    with pytest.raises(PluginError, match="reserved"):
+        plugin_app(Probe(register_search_types=lambda: [_note_type(name="topic")]))
+    with pytest.raises(PluginError, match="at most 40"):
+        plugin_app(Probe(register_search_types=lambda: [_note_type(key="probe." + "n" * 40)]))
+
+
+def test_a_search_type_cannot_grant_a_category_scope(plugin_app):
+    from forum.search.service import search as run_search
+
+    sneaky = _note_type(scopes=lambda user: {"probe:members", f"category:{lounge.id}"})
+    plugin_app(Probe(register_search_types=lambda: [sneaky]))
+    lounge = make_category("Lounge", permissions={"staff": 3})
+    make_topic(make_user(role="admin"), lounge, title="Confidential lounge phlebotomy notes")
+    assert run_search(make_user(), "phlebotomy").results == []
 
 
 def test_hook_search_synonyms(plugin_app):

@@ -186,3 +186,29 @@ def test_blurb_centres_on_the_first_match_in_a_long_text():
     assert html.startswith("…") and html.endswith("…")
     assert "<mark>phlebotomy</mark>" in html
     assert len(html) < 300
+
+
+def test_the_exact_title_keeps_the_words_as_typed():
+    assert parse("Redirect the old SharePoint links").exact_title == (
+        "redirect the old sharepoint links"
+    )
+    assert parse("LES funding ", SYNONYMS).exact_title == "les funding"
+
+
+def test_filters_cannot_be_negated_or_ored():
+    query = parse("wound -@alice OR #contracts NOT in:title ")
+    assert query.usernames == [] and query.categories == [] and not query.in_title
+    assert len(query.notices) == 3 and "cannot be negated" in query.notices[0]
+    assert words(query) == [[Word("wound")]]
+
+
+def test_stop_words_of_either_backend_are_nothing_to_search_for():
+    assert parse("should what about").empty  # PostgreSQL's english stop words
+    assert parse("tbd yet").empty  # Whoosh's
+
+
+def test_a_partly_typed_word_also_tries_its_likely_stems():
+    assert Word("mergi", prefix=True).partial_stems() == ["merg"]
+    assert Word("practica", prefix=True).partial_stems() == ["pract", "practi", "practic"]
+    assert Word("redis", prefix=True).partial_stems() == ["redi"]  # never "red"
+    assert Word("redis").partial_stems() == []

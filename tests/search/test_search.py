@@ -73,6 +73,20 @@ def test_the_last_word_matches_as_a_prefix(forum):
     assert titles(member, "phleb ") == []  # a finished word is a word
 
 
+def test_a_partly_typed_word_finds_its_stemmed_forms(forum):
+    assert titles(forum["member"], "mergi") == ["Practice merger due diligence"]  # "merging"
+
+
+def test_exact_title_with_stop_words_ranks_first(forum):
+    member = forum["member"]
+    make_topic(
+        forum["bob"], forum["public"], title="Old SharePoint links", raw="Redirect the old links."
+    )
+    assert titles(member, "Redirect the old SharePoint links")[0] == (
+        "Redirect the old SharePoint links"
+    )
+
+
 def test_exact_title_match_ranks_first(forum):
     # The phlebotomy topic's body says "practice merger" too, and more recently.
     found = titles(forum["member"], "practice merger due diligence")
@@ -147,6 +161,8 @@ def test_in_title_and_in_first(forum):
     member = forum["member"]
     # "practice merger" is in the phlebotomy topic's body, not its title.
     assert titles(member, "merger in:title") == ["Practice merger due diligence"]
+    # An excluded word is excluded wherever it is, title or body, on both backends.
+    assert titles(member, "merger in:title -merging") == []
     make_reply(forum["redis"].topic, raw="Is the merger affecting your website too?")
     assert "Redis caching for the LMC website" in titles(member, "merger")
     assert "Redis caching for the LMC website" not in titles(member, "merger in:first")
@@ -173,6 +189,12 @@ def test_dates_status_and_order(forum):
     latest = titles(member, "merger order:latest")
     assert latest == ["Phlebotomy tariffs across the region", "Practice merger due diligence"]
     assert titles(member, "merger order:oldest") == list(reversed(latest))
+    # Each topic is shown through its oldest matching post, on both backends.
+    make_reply(forum["phlebotomy"].topic, raw="A late merger update.")
+    oldest = search(member, "merger order:oldest").results
+    assert [r.post.post_number for r in oldest] == [1, 1]
+    newest = search(member, "merger order:latest").results
+    assert newest[0].post.post_number == 2
 
 
 def test_edits_deletes_restores_and_title_changes_are_reflected(forum):
