@@ -25,7 +25,7 @@ from forum.permissions import visible_category_ids
 from forum.plugin_system import current_plugins
 from forum.search import apply_pending_now, backend, parser
 from forum.search.documents import POST_KIND
-from forum.search.highlight import blurb
+from forum.search.highlight import Highlighter
 from forum.search.interface import Filters, Hit
 from forum.search.query import NOTHING_TO_SEARCH, Query
 from forum.topics.models import Post, Topic
@@ -204,6 +204,7 @@ def _user_ids(usernames: list[str], user) -> frozenset[int] | None:
 def load_results(hits: list[Hit], query: Query, user) -> list[Result]:
     """Results for ``hits`` in order, posts loaded in one query and checked once more."""
     plugins = current_plugins()
+    highlighter = Highlighter(query)
     post_ids = [h.object_id for h in hits if h.kind == POST_KIND]
     posts = {}
     if post_ids:
@@ -229,7 +230,7 @@ def load_results(hits: list[Hit], query: Query, user) -> list[Result]:
                     label="Post",
                     title=topic.title,
                     url=f"/t/{topic.slug}/{topic.id}/{post.post_number}",
-                    blurb=blurb(hit.body, query),
+                    blurb=highlighter.blurb(hit.body),
                     created_at=post.created_at,
                     post=post,
                     topic=topic,
@@ -247,7 +248,7 @@ def load_results(hits: list[Hit], query: Query, user) -> list[Result]:
                 label=search_type.label,
                 title=hit.title,
                 url=hit.url,
-                blurb=blurb(hit.body, query),
+                blurb=highlighter.blurb(hit.body),
                 created_at=hit.created_at,
             )
         )
