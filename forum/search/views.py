@@ -4,6 +4,7 @@ links that add themselves to the query."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
@@ -15,6 +16,7 @@ from forum.search.query import clean
 from forum.search.rate_limit import search_limit
 
 bp = Blueprint("search", __name__)
+SEARCH_PATH = "/search"
 ORDERS = (("relevance", "Most relevant"), ("latest", "Newest first"))
 
 
@@ -23,6 +25,11 @@ def with_filter(text: str, token: str) -> str:
     kind = token.split(":", 1)[0] + ":" if ":" in token else token[:1]
     words = [w for w in text.split() if not (w.startswith(kind) and (":" in kind or w[:1] == kind))]
     return " ".join([*words, token])
+
+
+def search_url(text: str) -> str:
+    """``/search?q=...`` (built directly: a page has dozens of these links)."""
+    return SEARCH_PATH + "?" + urlencode({"q": text})
 
 
 def facets(text: str, results) -> dict:
@@ -42,15 +49,17 @@ def facets(text: str, results) -> dict:
         ("Past year", f"after:{today - timedelta(days=365):%Y-%m-%d}"),
     ]
     return {
-        "categories": [(c, with_filter(text, f"#{c.slug}")) for c in categories],
-        "types": [(label, with_filter(text, f"type:{name}")) for name, label in types],
-        "authors": [(u, with_filter(text, f"@{u.username}")) for u in authors[:8]],
-        "dates": [(label, with_filter(text, token)) for label, token in dates],
-        "orders": [(label, with_filter(text, f"order:{key}"), key) for key, label in ORDERS],
+        "categories": [(c.name, search_url(with_filter(text, f"#{c.slug}"))) for c in categories],
+        "types": [(label, search_url(with_filter(text, f"type:{name}"))) for name, label in types],
+        "authors": [
+            (f"@{u.username}", search_url(with_filter(text, f"@{u.username}"))) for u in authors[:8]
+        ],
+        "dates": [(label, search_url(with_filter(text, token))) for label, token in dates],
+        "orders": [(label, search_url(with_filter(text, f"order:{key}"))) for key, label in ORDERS],
     }
 
 
-@bp.get("/search")
+@bp.get(SEARCH_PATH)
 @search_limit
 def search_page():
     text = clean(request.args.get("q", ""))[: current_app.config["SEARCH_MAX_QUERY_LENGTH"] * 2]

@@ -19,11 +19,11 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from whoosh import collectors, columns, sorting
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh import sorting
 from whoosh.analysis import StemmingAnalyzer
-from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from forum.hooktypes import SearchDocument
 from forum.search.interface import Filters, Found, Hit, status_words
@@ -37,47 +37,63 @@ LOCK_TIMEOUT_SECONDS = 10.0
 TITLE_BOOST = 3.0
 EXACT_TITLE_BOOST = 30.0
 FIRST_POST_BOOST = 0.3
+EPOCH = datetime(1970, 1, 1)
 
 
 def make_schema() -> Schema:
+    """What each document holds. Only words and the few filters that are terms (type,
+    author, opening post, status, exact title) are indexed; scope, group and date are
+    columns, read for the candidates a query matched (scope and date) or for sorting and
+    collapsing. Fewer indexed terms make the index quicker to build and lighter to hold."""
     analyzer = StemmingAnalyzer(stoplist=STOPWORDS, minsize=2, stemfn=stem, cachesize=0)
     return Schema(
         key=ID(unique=True, stored=True),
-        kind=ID(stored=True),
-        group=ID(stored=True, sortable=True),
-        scope=ID,
+        kind=ID,
+        group=COLUMN(columns.VarBytesColumn()),
+        scope=COLUMN(columns.VarBytesColumn()),
+        #: Microseconds since 1970 (UTC), for sorting and the before:/after: filters.
+        created=COLUMN(columns.NumericColumn("q")),
         title=TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST),
         title_exact=ID,
         body=TEXT(analyzer=analyzer, stored=True),
-        url=STORED,
-        created_at=DATETIME(stored=True, sortable=True),
-        user_id=ID(stored=True),
-        category_id=ID(stored=True),
-        topic_id=STORED,
-        post_number=STORED,
+        user_id=ID,
         first=ID,
         status=KEYWORD,
+        #: ``(url, created_at, user_id, category_id, topic_id, post_number)``.
+        meta=STORED,
     )
 
 
+def microseconds(moment: datetime) -> int:
+    """A naive UTC datetime as microseconds since 1970 (posts a moment apart sort apart)."""
+    delta = moment - EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
 def fields(doc: SearchDocument) -> dict:
-    return {
+    values = {
         "key": doc.key,
         "kind": doc.kind,
-        "group": doc.group_key,
-        "scope": doc.scope,
+        "group": doc.group_key.encode(),
+        "scope": doc.scope.encode(),
+        "created": microseconds(doc.created_at),
         "title": doc.title,
-        "title_exact": normalise_title(doc.title) if doc.first else "",
         "body": doc.body,
-        "url": doc.url,
-        "created_at": doc.created_at,
         "user_id": str(doc.user_id or ""),
-        "category_id": str(doc.category_id or ""),
-        "topic_id": doc.topic_id,
-        "post_number": doc.post_number,
         "first": "1" if doc.first else "0",
         "status": status_words(doc),
+        "meta": (
+            doc.url,
+            doc.created_at,
+            doc.user_id,
+            doc.category_id,
+            doc.topic_id,
+            doc.post_number,
+        ),
     }
+    if doc.first:
+        values["title_exact"] = normalise_title(doc.title)
+    return values
 
 
 def term_query(term, fieldnames: tuple[str, ...]) -> wq.Query:
@@ -113,25 +129,86 @@ def text_query(query: Query, fieldnames: tuple[str, ...]) -> wq.Query:
     return main
 
 
-def filter_query(filters: Filters) -> wq.Query:
-    parts: list[wq.Query] = [wq.Or([wq.Term("scope", s) for s in sorted(filters.scopes)])]
+def _any(field: str, values) -> wq.Query:
+    """Any of ``values`` in ``field``, adding nothing to the score."""
+    return wq.Or([wq.Term(field, v, boost=0.0) for v in sorted(values)], boost=0.0)
+
+
+def filter_query(filters: Filters) -> wq.Query | None:
+    """The chosen restrictions (author, type, dates...) as query clauses that score nothing.
+    (Not ``search(filter=...)``: Whoosh 2.7 then drops the collapse; and not a
+    ``ConstantScoreQuery``, which lists every allowed document on each search.) Scopes are
+    checked per candidate instead, by :class:`ScopeCollector`."""
+    parts: list[wq.Query] = []
     if filters.kinds is not None:
-        parts.append(wq.Or([wq.Term("kind", k) for k in sorted(filters.kinds)]))
+        parts.append(_any("kind", filters.kinds))
     if filters.user_ids is not None:
-        parts.append(wq.Or([wq.Term("user_id", str(u)) for u in sorted(filters.user_ids)]))
+        parts.append(_any("user_id", (str(u) for u in filters.user_ids)))
     if filters.first_only:
-        parts.append(wq.Term("first", "1"))
-    if filters.after or filters.before:
-        parts.append(wq.DateRange("created_at", filters.after, filters.before, endexcl=True))
+        parts.append(wq.Term("first", "1", boost=0.0))
     if filters.statuses:
-        parts.append(wq.Or([wq.Term("status", s) for s in filters.statuses]))
-    return wq.And(parts)
+        parts.append(_any("status", filters.statuses))
+    return wq.And(parts) if parts else None
+
+
+class AllowedCollector(collectors.WrappingCollector):
+    """Lets through only documents in one of ``scopes`` and, if asked, written between
+    ``after`` and ``before``, reading each candidate's columns: the cost follows the number
+    of documents the words matched, not the size of the index."""
+
+    def __init__(self, child, filters: Filters):
+        super().__init__(child)
+        self.scopes = frozenset(s.encode() for s in filters.scopes)
+        self.after = microseconds(filters.after) if filters.after else None
+        self.before = microseconds(filters.before) if filters.before else None
+        self.scope_column = self.created_column = None
+
+    def set_subsearcher(self, subsearcher, offset):
+        super().set_subsearcher(subsearcher, offset)
+        reader = subsearcher.reader()
+        if reader.has_column("scope"):
+            self.scope_column = reader.column_reader("scope")
+            self.created_column = reader.column_reader("created")
+        else:  # an empty index
+            self.scope_column = self.created_column = None
+
+    def matches(self):
+        scope_of, created_of = self.scope_column, self.created_column
+        if scope_of is None:
+            return
+        scopes, after, before = self.scopes, self.after, self.before
+        dated = after is not None or before is not None
+        for sub_docnum in self.child.matches():
+            if scope_of[sub_docnum] not in scopes:
+                continue
+            if dated:
+                created = created_of[sub_docnum]
+                if (after is not None and created < after) or (
+                    before is not None and created >= before
+                ):
+                    continue
+            yield sub_docnum
+
+
+def make_collector(query: Query, filters: Filters, limit: int, ordered: bool):
+    """Best (or newest, or oldest) ``limit`` groups among the documents in scope."""
+    if ordered:
+        top = collectors.SortingCollector("created", limit=limit, reverse=query.order != "oldest")
+    else:
+        top = collectors.TopCollector(limit)
+    return collectors.CollapseCollector(
+        AllowedCollector(top, filters),
+        "group",
+        limit=1,
+        # Which of a topic's posts stands for it: the best, newest or oldest.
+        order=_within_group(query, ordered),
+    )
 
 
 def _within_group(query: Query, ordered: bool):
     if not ordered:
         return None  # the best-scoring
-    return sorting.FieldFacet("created_at", reverse=query.order != "oldest")
+    return sorting.FieldFacet("created", reverse=query.order != "oldest")
 
 
 class WhooshBackend:
@@ -249,22 +326,15 @@ class WhooshBackend:
         fieldnames = ("title",) if filters.title_only else ("title", "body")
         q = text_query(query, fieldnames)
         ordered = query.order in ("latest", "oldest") or not query.clauses
+        restrictions = filter_query(filters)
+        if restrictions is not None:
+            q = wq.And([q, restrictions])
         for attempt in (1, 2):
             try:
                 searcher = self._searcher()
-                results = searcher.search(
-                    # Not search(filter=...): Whoosh 2.7 drops the collapse when filtering.
-                    wq.And([q, wq.ConstantScoreQuery(filter_query(filters), 0.0)]),
-                    limit=offset + limit + 1,
-                    collapse="group",
-                    collapse_limit=1,
-                    # Which of a topic's posts stands for it: the best, newest or oldest.
-                    collapse_order=_within_group(query, ordered),
-                    sortedby="created_at" if ordered else None,
-                    # (reverse=True would also reverse a ranking by relevance)
-                    reverse=ordered and query.order != "oldest",
-                    terms=False,
-                )
+                collector = make_collector(query, filters, offset + limit + 1, ordered)
+                searcher.search_with_collector(q, collector)
+                results = collector.results()
                 rows = [hit.fields() for hit in results[offset : offset + limit + 1]]
                 break
             except (OSError, whoosh_index.IndexError):
@@ -287,18 +357,19 @@ class WhooshBackend:
 
 def _hit(row: dict) -> Hit:
     kind, _, object_id = row["key"].rpartition(":")
+    url, created_at, user_id, category_id, topic_id, post_number = row["meta"]
     return Hit(
         key=row["key"],
         kind=kind,
         object_id=int(object_id),
         title=row.get("title", ""),
         body=row.get("body", ""),
-        url=row.get("url", ""),
-        created_at=row.get("created_at"),
-        user_id=int(row["user_id"]) if row.get("user_id") else None,
-        category_id=int(row["category_id"]) if row.get("category_id") else None,
-        topic_id=row.get("topic_id"),
-        post_number=row.get("post_number"),
+        url=url,
+        created_at=created_at,
+        user_id=user_id,
+        category_id=category_id,
+        topic_id=topic_id,
+        post_number=post_number,
     )
 
 

@@ -45,7 +45,7 @@ def test_search_page_empty_state_and_results(search_client, site):
     assert html.count('class="search-result"') == 1  # one result per topic
     assert SECRET not in html and "bottom line" not in html
     # Facets are links that add a filter to the query.
-    assert "q=phlebotomy+%23contracts" in html and "q=phlebotomy+type:topic" in html
+    assert "q=phlebotomy+%23contracts" in html and "q=phlebotomy+type%3Atopic" in html
     assert "officers-lounge" not in html
 
 
