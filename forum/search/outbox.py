@@ -90,8 +90,10 @@ def apply_pending(backend, *, max_batches: int | None = None) -> int:
     """Write pending changes to the index; returns how many rows were applied."""
     applied = 0
     batches = 0
-    read_transaction(commit=False)
-    if not has_pending():  # the common case: no commit, so nothing loaded expires
+    began = read_transaction(commit=False)
+    if not has_pending():  # the common case: no commit, so nothing loaded expires...
+        if began:  # ...unless the read transaction is ours: a POST must not inherit it
+            db.session.commit()
         return 0
     while True:
         read_transaction()
@@ -123,13 +125,17 @@ def apply_pending(backend, *, max_batches: int | None = None) -> int:
     return applied
 
 
-def read_transaction(*, commit: bool = True) -> None:
-    """End the session's transaction and begin a reading one (on SQLite, outside a request,
-    transactions otherwise begin IMMEDIATE and would hold the write lock while we wait)."""
+def read_transaction(*, commit: bool = True) -> bool:
+    """End the session's transaction (``commit``) and begin a reading one: on SQLite,
+    outside a GET, transactions begin IMMEDIATE and would hold the write lock while we wait
+    for the index's. Returns whether it began one (on SQLite; a transaction a deferred one
+    turns into a writing one cannot wait for the lock, so the caller must end it)."""
     if commit:
         db.session.commit()
     if db.engine.dialect.name == "sqlite" and not db.session().in_transaction():
         db.session.connection(execution_options={"sqlite_begin": "DEFERRED"})
+        return True
+    return False
 
 
 def prepare_to_mark() -> None:

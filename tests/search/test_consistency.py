@@ -169,3 +169,13 @@ def _everyone():
     from forum.search.service import resolve_filters
 
     return resolve_filters(search.parser().parse("x1"), AnonymousUser())
+
+
+def test_a_write_request_never_inherits_the_read_transaction_of_a_check(search_app):
+    """On SQLite a transaction begun DEFERRED cannot wait for the write lock; a POST whose
+    first step checks the outbox must still begin its own (IMMEDIATE) transaction."""
+    if TEST_DATABASE_URL:
+        pytest.skip("a SQLite matter (PostgreSQL transactions wait for locks in any case)")
+    with search_app.test_request_context("/posts.json", method="POST"):
+        search.apply_pending_now()
+        assert not db.session().in_transaction()
