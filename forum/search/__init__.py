@@ -25,6 +25,10 @@ from forum.search.query import Parser
 __all__ = ["apply_pending_now", "backend", "changed", "changed_where", "init_app", "parser"]
 log = logging.getLogger(__name__)
 BACKENDS = ("whoosh", "postgres")
+#: How long a worker that has just answered a write waits for another process's index write
+#: before leaving its change to it: the process writing applies what is pending when it
+#: finishes, and every search applies what is still pending first.
+AFTER_WRITE_WAIT = 0.5
 
 
 class SearchState:
@@ -78,11 +82,11 @@ def backend():
     return found
 
 
-def apply_pending_now(*, max_batches: int | None = None) -> int:
+def apply_pending_now(*, max_batches: int | None = None, wait: float = 10.0) -> int:
     """Apply queued index changes; an error is logged, never raised (the database stays the
     source of truth and the changes stay queued)."""
     try:
-        return apply_pending(backend(), max_batches=max_batches)
+        return apply_pending(backend(), max_batches=max_batches, wait=wait)
     except Exception:
         db.session.rollback()
         log.exception("search: applying queued index changes failed; they stay queued")
@@ -93,7 +97,8 @@ def _apply_on_first_request() -> None:
     state = _state()
     if not state.started:
         state.started = True
-        apply_pending_now(max_batches=5)  # a large backlog drains over the next requests
+        # A large backlog drains over the next requests; another process may be on it.
+        apply_pending_now(max_batches=5, wait=AFTER_WRITE_WAIT)
 
 
 def _apply_after_response(response):
@@ -103,7 +108,7 @@ def _apply_after_response(response):
 
         def apply():
             with app.app_context():
-                apply_pending_now(max_batches=5)
+                apply_pending_now(max_batches=5, wait=AFTER_WRITE_WAIT)
 
         response.call_on_close(apply)
     return response

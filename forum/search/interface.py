@@ -70,8 +70,9 @@ class Builder(Protocol):
 class Backend(Protocol):
     name: str
 
-    def write_lock(self) -> AbstractContextManager[bool]:
-        """Serialise writers (across processes); yields whether the lock was taken."""
+    def write_lock(self, timeout: float = 10.0) -> AbstractContextManager[bool]:
+        """Serialise writers (across processes); yields whether the lock was had within
+        ``timeout`` seconds."""
 
     def write(self, docs: Iterable[SearchDocument], delete_keys: Iterable[str]) -> None: ...
 

@@ -86,8 +86,10 @@ def documents_for(rows) -> tuple[list, list[str]]:
     return docs, deletes
 
 
-def apply_pending(backend, *, max_batches: int | None = None) -> int:
-    """Write pending changes to the index; returns how many rows were applied."""
+def apply_pending(backend, *, max_batches: int | None = None, wait: float = 10.0) -> int:
+    """Write pending changes to the index; returns how many rows were applied. If another
+    process is writing to the index for longer than ``wait`` seconds, leave the rest queued
+    (that process applies what is pending when it finishes its batch)."""
     applied = 0
     batches = 0
     began = read_transaction(commit=False)
@@ -100,9 +102,8 @@ def apply_pending(backend, *, max_batches: int | None = None) -> int:
         if not has_pending():
             break
         db.session.commit()  # hold no database lock while waiting for the index's
-        with backend.write_lock() as locked:
+        with backend.write_lock(timeout=wait) as locked:
             if not locked:
-                log.warning("search: another process holds the index lock; changes stay queued")
                 break
             read_transaction(commit=False)
             rows = db.session.execute(

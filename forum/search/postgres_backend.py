@@ -10,6 +10,7 @@ by batch, then deletes what it did not see: search stays online throughout.
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 
 from sqlalchemy import (
@@ -122,9 +123,15 @@ class PostgresBackend:
     name = "postgres"
 
     @contextmanager
-    def write_lock(self):
-        """Held until the session's transaction ends (the caller commits)."""
-        db.session.execute(select(func.pg_advisory_xact_lock(LOCK_KEY)))
+    def write_lock(self, timeout: float = 10.0):
+        """Held until the session's transaction ends (the caller commits); yields ``False``
+        if another writer kept it for ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while not db.session.scalar(select(func.pg_try_advisory_xact_lock(LOCK_KEY))):
+            if time.monotonic() >= deadline:
+                yield False
+                return
+            time.sleep(0.005)
         yield True
 
     def write(self, docs, delete_keys) -> None:

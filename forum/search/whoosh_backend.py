@@ -278,14 +278,14 @@ class WhooshBackend:
     # -- Writing ------------------------------------------------------------------------------
 
     @contextmanager
-    def write_lock(self):
+    def write_lock(self, timeout: float = LOCK_TIMEOUT_SECONDS):
         """An exclusive lock shared by every process using this folder; yields ``False`` if
-        it could not be had within :data:`LOCK_TIMEOUT_SECONDS`."""
+        it could not be had within ``timeout`` seconds."""
         if getattr(self._local, "locked", False):  # this thread holds it already
             yield True
             return
         with open(self.folder / "write.lock", "a+") as handle:
-            deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
+            deadline = time.monotonic() + timeout
             while True:
                 try:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
