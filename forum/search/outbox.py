@@ -123,6 +123,7 @@ def apply_pending(backend, *, max_batches: int | None = None, wait: float = 10.0
         batches += 1
         if max_batches is not None and batches >= max_batches:
             break
+    db.session.commit()  # end our read transaction: a POST must begin its own
     return applied
 
 

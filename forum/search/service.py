@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from forum.accounts.models import User
 from forum.categories.models import Category
 from forum.database import utcnow
+from forum.errors import ForumError
 from forum.extensions import db
 from forum.permissions import visible_category_ids
 from forum.plugin_system import current_plugins
@@ -64,6 +65,16 @@ class Results:
         return self.query.notices
 
 
+class SearchUnavailable(ForumError):
+    """The index could not be read (logged): a clear answer instead of a 500."""
+
+    status = 503
+    title = "Search is unavailable"
+
+    def __init__(self):
+        super().__init__("Search is unavailable for a moment; please try again shortly.")
+
+
 class NothingMatches(Exception):
     """A filter names something that does not exist or cannot be seen: no results."""
 
@@ -81,7 +92,11 @@ def search(user, text, *, page: int = 1, per_page: int = 20) -> Results:
     except NothingMatches as reason:
         query.notices.append(str(reason))
         return results
-    found = backend().search(query, filters, offset=(page - 1) * per_page, limit=per_page)
+    try:
+        found = backend().search(query, filters, offset=(page - 1) * per_page, limit=per_page)
+    except Exception:
+        log.exception("search failed for %r", query.text)
+        raise SearchUnavailable() from None
     results.results = load_results(found.hits, query, user)
     results.more = found.more
     return results
@@ -98,7 +113,11 @@ def similar_topics(user, title, raw="") -> list[Result]:
         kinds=frozenset({POST_KIND}),
         first_only=True,
     )
-    found = backend().search(query, filters, offset=0, limit=SIMILAR_LIMIT)
+    try:
+        found = backend().search(query, filters, offset=0, limit=SIMILAR_LIMIT)
+    except Exception:  # only a hint while typing: say nothing rather than fail
+        log.exception("similar topics failed for %r", query.text)
+        return []
     return load_results(found.hits, query, user)
 
 

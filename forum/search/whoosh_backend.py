@@ -24,6 +24,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.reading import ReaderClosed
 
 from forum.hooktypes import SearchDocument
 from forum.search.interface import Filters, Found, Hit, status_words
@@ -261,17 +262,24 @@ class WhooshBackend:
     def _searcher(self):
         ix = self.index()
         searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            try:
+                searcher = searcher.refresh()
+            except Exception:  # a segment merged away under it: start afresh
+                self._drop_searcher()
+                ix, searcher = self.index(), None
         if searcher is None:
             searcher = ix.searcher()
-        else:
-            searcher = searcher.refresh()
         self._local.searcher = searcher
         return searcher
 
     def _drop_searcher(self) -> None:
         searcher = getattr(self._local, "searcher", None)
         if searcher is not None:
-            searcher.close()
+            try:
+                searcher.close()
+            except Exception:  # already closed by a failed refresh
+                pass
         self._local.searcher = None
         self._local.index = None
 
@@ -337,7 +345,7 @@ class WhooshBackend:
                 results = collector.results()
                 rows = [hit.fields() for hit in results[offset : offset + limit + 1]]
                 break
-            except (OSError, whoosh_index.IndexError):
+            except (OSError, whoosh_index.IndexError, ReaderClosed):
                 # Another process merged segments under this searcher: reopen once.
                 self._drop_searcher()
                 if attempt == 2:

@@ -179,3 +179,22 @@ def test_a_write_request_never_inherits_the_read_transaction_of_a_check(search_a
     with search_app.test_request_context("/posts.json", method="POST"):
         search.apply_pending_now()
         assert not db.session().in_transaction()
+
+
+def test_applying_changes_leaves_no_read_transaction_behind(search_app):
+    make_topic(title="Dispensing fees consultation", raw="Closes in May.")
+    db.session.commit()
+    with search_app.test_request_context("/posts.json", method="POST"):
+        assert search.apply_pending_now() == 1
+        assert not db.session().in_transaction()
+
+
+def test_a_broken_index_gives_a_clear_answer_not_a_500(search_app, search_client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OSError("segment vanished")
+
+    monkeypatch.setattr(search.backend(), "search", broken)
+    page = search_client.get("/search?q=dispensing")
+    assert page.status_code == 503 and "Search is unavailable" in page.get_data(as_text=True)
+    api = search_client.get("/search.json?q=dispensing")
+    assert api.status_code == 503 and "try again" in api.get_json()["errors"][0]
