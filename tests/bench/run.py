@@ -11,8 +11,14 @@ and with every plugin in the tree loaded (:mod:`tests.bench.plugins`), and the t
 attachments. Results are printed as a table, with each page's throughput as a fraction of
 the floor's, and saved to ``bench-data/results.json`` and ``bench-data/results.md``.
 
+Last, search (:mod:`tests.bench.search`): index build rate, search latency and throughput,
+memory, replies while indexing and a multi-process consistency run, on Whoosh and on
+PostgreSQL; ``--only search`` runs just that part, ``--no-search`` skips it, ``--scale`` adds
+a 500,000-post corpus. Its results go to ``bench-data/search-results.json`` and ``.md``.
+
 ``--profile PAGE`` instead runs requests in-process under cProfile and prints where the
-time goes and how many SQL queries a request makes.
+time goes and how many SQL queries a request makes (``--only search --profile QUERY``: a
+search).
 """
 
 from __future__ import annotations
@@ -81,15 +87,16 @@ def free_port() -> int:
 class Gunicorn:
     """A gunicorn master we started (and only that one is ever signalled)."""
 
-    def __init__(self, app: str, env: dict, log: Path):
+    def __init__(self, app: str, env: dict, log: Path, workers: int = WORKERS):
         self.port = free_port()
         self.log = log
+        self.workers = workers
         self.command = [
             sys.executable,
             "-m",
             "gunicorn",
             "--workers",
-            str(WORKERS),
+            str(workers),
             "--worker-class",
             "sync",
             "--bind",
@@ -116,7 +123,7 @@ class Gunicorn:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited; see {self.log}")
-            if len(self.worker_pids()) == WORKERS and _listening(self.port):
+            if len(self.worker_pids()) == self.workers and _listening(self.port):
                 return self
             time.sleep(0.2)
         raise RuntimeError(f"gunicorn did not start within 30 s; see {self.log}")
@@ -348,19 +355,20 @@ HEADERS = [
 ]
 
 
-def text_table(rows: list[list[str]]) -> str:
-    widths = [max(len(r[i]) for r in [HEADERS, *rows]) for i in range(len(HEADERS))]
+def text_table(rows: list[list[str]], headers: list[str] = HEADERS) -> str:
+    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
     lines = []
-    for row in [HEADERS, *rows]:
+    for row in [headers, *rows]:
         lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(line.rstrip() for line in lines)
 
 
-def markdown_table(rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
+def markdown_table(rows: list[list[str]], headers: list[str] = HEADERS, code=(1,)) -> str:
+    """``code``: the columns shown as code (paths, queries)."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     for row in rows:
-        cells = [f"`{c}`" if i == 1 else c for i, c in enumerate(row)]
+        cells = [f"`{c}`" if i in code else c for i, c in enumerate(row)]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -463,16 +471,17 @@ def goals(floor: PageResult, topic: PageResult, rss: dict[int, float]) -> list[s
 # Profiling ----------------------------------------------------------------------------------
 
 
-def profile(path: str, requests: int, data_dir: Path) -> None:
+def profile(path: str, requests: int, data_dir: Path, env: dict | None = None) -> None:
     """Serve ``path`` in-process: time it, time each SQL statement, then run it under
-    cProfile and print the hot spots."""
+    cProfile and print the hot spots. ``env``: the forum's environment (default: the
+    corpus in ``data_dir``)."""
     import cProfile
     import pstats
     from collections import defaultdict
 
     from sqlalchemy import event
 
-    os.environ.update(forum_env(data_dir))
+    os.environ.update(env or forum_env(data_dir))
     from forum import create_app
     from forum.extensions import db
 
@@ -531,9 +540,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile",
         metavar="PAGE",
-        help="profile a page in-process instead: topic, category, latest, latest.json or a path",
+        help="profile a page in-process instead: topic, category, latest, latest.json or a "
+        "path; with --only search, a search (a query or a path) on the last search run's copy",
     )
     parser.add_argument("--requests", type=int, default=300, help="requests to profile")
+    parser.add_argument(
+        "--only", choices=["search"], help="run only this part (search: tests/bench/search.py)"
+    )
+    parser.add_argument(
+        "--search",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="measure search after the pages (default; --no-search to skip it)",
+    )
+    from tests.bench import search as bench_search  # it imports this module
+
+    bench_search.add_arguments(parser)
     args = parser.parse_args(argv)
 
     facts = ensure_corpus(Spec(), args.data_dir, rebuild=args.rebuild)
@@ -543,12 +565,16 @@ def main(argv: list[str] | None = None) -> int:
         "latest": "/",
         "latest.json": "/latest.json",
     }
+    if args.profile and args.only == "search":
+        return bench_search.profile(args)
     if args.profile:
         profile(pages.get(args.profile, args.profile), args.requests, args.data_dir)
         return 0
     if shutil.which("wrk") is None:
         print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
         return 1
+    if args.only == "search":
+        return bench_search.run(args, facts)
 
     logs = args.data_dir / "logs"
     load_before = os.getloadavg()[0]
@@ -637,6 +663,9 @@ def main(argv: list[str] | None = None) -> int:
         heading + "\n\n" + markdown_table(rows) + "\n\n" + "\n".join(f"- {v}" for v in verdicts)
     )
     print(f"\nSaved {args.data_dir / 'results.json'} and results.md.")
+    if args.search:
+        print("\nSearch (tests/bench/search.py)")
+        return bench_search.run(args, facts)
     return 0
 
 
