@@ -1009,6 +1009,9 @@ def add_arguments(parser) -> None:
     group.add_argument(
         "--scale", action="store_true", help="also measure a 500,000-post corpus (slow)"
     )
+    group.add_argument(
+        "--scale-only", action="store_true", help="measure only the 500,000-post corpus"
+    )
     group.add_argument("--replies", type=int, default=200, help="replies to time one by one")
     group.add_argument(
         "--consistency-seconds", type=int, default=30, help="length of the 4-worker run"
@@ -1047,20 +1050,22 @@ def cases_for(args, spec: Spec) -> list[Case]:
     return out
 
 
-def code_version() -> str:
-    """The commit measured, and a digest of any uncommitted change under ``forum/``."""
+def code_version() -> tuple[str, str]:
+    """The commit measured (and any uncommitted change under ``forum/``), and a key that
+    changes only when ``forum/`` does (not when other files are committed)."""
 
     def git(*command: str) -> str:
         return subprocess.run(["git", *command], cwd=ROOT, capture_output=True, text=True).stdout
 
     head = git("rev-parse", "--short", "HEAD").strip()
     if not head:
-        return f"{ROOT} (not a git checkout)"
+        return f"{ROOT} (not a git checkout)", ""
+    tree = git("rev-parse", "--short", "HEAD:forum").strip()
     changed = [line[3:] for line in git("status", "--porcelain", "--", "forum").splitlines()]
     if not changed:
-        return head
+        return head, tree
     digest = hashlib.sha256(git("diff", "HEAD", "--", "forum").encode()).hexdigest()[:8]
-    return f"{head} with uncommitted changes to {', '.join(changed)} (diff {digest})"
+    return f"{head} with uncommitted changes to {', '.join(changed)} (diff {digest})", digest
 
 
 def run(args, facts: dict) -> int:
@@ -1078,13 +1083,13 @@ def run(args, facts: dict) -> int:
 
 def run_cases(args, facts: dict) -> int:
     started = time.strftime("%Y-%m-%d %H:%M")
-    version = code_version()
+    version, key = code_version()
     print(f"Measuring the forum at {version}")
     load_before = os.getloadavg()[0]
     load = (load_before, load_before)
     results = []
-    specs = [(Spec(), facts)]
-    if args.scale:
+    specs = [] if args.scale_only else [(Spec(), facts)]
+    if args.scale or args.scale_only:
         source = source_folder(SCALE_SPEC, args.data_dir)
         specs.append((SCALE_SPEC, ensure_corpus(SCALE_SPEC, source, rebuild=args.rebuild)))
     for spec, spec_facts in specs:
@@ -1092,9 +1097,10 @@ def run_cases(args, facts: dict) -> int:
         for case in cases_for(args, spec):
             writes = spec == Spec()
             results.append(run_case(case, corpus, spec_facts, args, writes=writes))
-            ended = code_version()
-            if ended != version:
-                version += f"; WARNING: forum/ changed during the run, to {ended}"
+            now, now_key = code_version()
+            if now_key != key:
+                version += f"; WARNING: forum/ changed during the run, to {now}"
+                key = now_key
             load = (load_before, os.getloadavg()[0])
             report(results, args, f"{started}, code {version}", load, final=False)
     report(results, args, f"{started}, code {version}", load, final=True)
