@@ -98,9 +98,6 @@ def apply_pending(backend, *, max_batches: int | None = None, wait: float = 10.0
             db.session.commit()
         return 0
     while True:
-        read_transaction()
-        if not has_pending():
-            break
         db.session.commit()  # hold no database lock while waiting for the index's
         with backend.write_lock(timeout=wait) as locked:
             if not locked:
@@ -115,13 +112,15 @@ def apply_pending(backend, *, max_batches: int | None = None, wait: float = 10.0
             docs, deletes = documents_for(rows)
             backend.write(docs, deletes)
             prepare_to_mark()
-            ids = [r.id for r in rows]
-            db.session.execute(update(Row).where(Row.id.in_(ids)).values(applied_at=utcnow()))
+            mark_applied([r.id for r in rows])
             _cleanup()
             db.session.commit()
         applied += len(rows)
         batches += 1
         if max_batches is not None and batches >= max_batches:
+            break
+        read_transaction()
+        if not has_pending():
             break
     db.session.commit()  # end our read transaction: a POST must begin its own
     return applied

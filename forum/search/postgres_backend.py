@@ -158,17 +158,14 @@ class PostgresBackend:
             conditions.append(D.tsv.op("@@")(tsq))
             if filters.title_only:
                 conditions.append(func.ts_filter(D.tsv, text("'{a}'::\"char\"[]")).op("@@")(tsq))
-            for term in query.excluded:
-                conditions.append(~D.tsv.op("@@", return_type=Boolean)(term_tsquery(term)))
             score = func.ts_rank(D.tsv, tsq)
             if query.exact_title:
                 score = score + case(
                     (D.title_exact == query.exact_title, EXACT_TITLE_BONUS), else_=0.0
                 )
             score = score + case((D.first, FIRST_POST_BONUS), else_=0.0)
-        else:
-            for term in query.excluded:
-                conditions.append(~D.tsv.op("@@", return_type=Boolean)(term_tsquery(term)))
+        for term in query.excluded:
+            conditions.append(~D.tsv.op("@@", return_type=Boolean)(term_tsquery(term)))
         if filters.kinds is not None:
             conditions.append(D.kind.in_(sorted(filters.kinds)))
         if filters.user_ids is not None:

@@ -254,14 +254,14 @@ class Parser:
             body = chunk[1:] if chunk.startswith("-") else chunk
             if body.startswith('"'):
                 terms = self._phrase(body.strip('"'))
-            elif FILTER_RE.match(body):
+            elif found := FILTER_RE.match(body):
                 if negate or pending_or:
                     query.notices.append(
                         f"{chunk[:60]}: filters cannot be negated or joined with OR; "
                         "it was ignored."
                     )
                 else:
-                    self._filter(body, query, today)
+                    self._filter(found, query, today)
                 pending_or = False
                 continue
             else:
@@ -307,11 +307,8 @@ class Parser:
         return [Phrase(words)]
 
     @staticmethod
-    def _filter(chunk: str, query: Query, today: date) -> bool:
-        """Apply ``chunk`` to ``query`` if it is a filter; ``False`` if it is text."""
-        match = FILTER_RE.match(chunk)
-        if match is None:
-            return False
+    def _filter(match: re.Match, query: Query, today: date) -> None:
+        """Apply a filter token (a :data:`FILTER_RE` match) to ``query``."""
         found = match.groupdict()
         if found["user"] or found["user2"]:
             query.usernames.append((found["user"] or found["user2"]).lower())
@@ -352,7 +349,6 @@ class Parser:
                 query.order = order
         elif found["type"]:
             query.type_names.append(found["type"].lower())
-        return True
 
     def _expand_synonyms(self, clauses: list[Clause]) -> list[Clause]:
         if not self._synonym_starts:

@@ -314,10 +314,7 @@ class WhooshBackend:
         """Add or replace ``docs`` and remove ``delete_keys`` (hold :meth:`write_lock`)."""
         writer = self.index().writer(timeout=LOCK_TIMEOUT_SECONDS)
         try:
-            for key in delete_keys:
-                writer.delete_by_term("key", key)
-            for doc in docs:
-                writer.update_document(**fields(doc))
+            apply_changes(writer, docs, delete_keys)
         except BaseException:
             writer.cancel()
             raise
@@ -363,6 +360,14 @@ class WhooshBackend:
         return counts
 
 
+def apply_changes(writer, docs, delete_keys) -> None:
+    """Remove ``delete_keys`` and add or replace ``docs`` through a Whoosh writer."""
+    for key in delete_keys:
+        writer.delete_by_term("key", key)
+    for doc in docs:
+        writer.update_document(**fields(doc))
+
+
 def _hit(row: dict) -> Hit:
     kind, _, object_id = row["key"].rpartition(":")
     url, created_at, user_id, category_id, topic_id, post_number = row["meta"]
@@ -396,10 +401,7 @@ class WhooshBuilder:
     def replay(self, docs, delete_keys) -> None:
         self.writer.commit()
         self.writer = self.ix.writer()
-        for key in delete_keys:
-            self.writer.delete_by_term("key", key)
-        for doc in docs:
-            self.writer.update_document(**fields(doc))
+        apply_changes(self.writer, docs, delete_keys)
 
     def finish(self) -> None:
         self.writer.commit()
