@@ -79,6 +79,33 @@ class DefaultConfig:
     #: Searches allowed per IP address for visitors who are not signed in (Discourse's).
     SEARCH_VISITOR_RATE_LIMIT = "2 per second;15 per minute"
 
+    # Notifications and e-mail (forum/notifications/, forum/mail/).
+    #: The site's address, for links in e-mail (sent by a command, outside any request).
+    BASE_URL = "http://127.0.0.1:5000"
+    #: Notifications shown per page of ``/notifications``.
+    NOTIFICATIONS_PER_PAGE = 30
+    MAIL_FROM = "LMC Hub <noreply@lmchub.localhost>"
+    MAIL_SMTP_HOST = "127.0.0.1"
+    MAIL_SMTP_PORT = 25
+    MAIL_SMTP_USERNAME: str | None = None
+    MAIL_SMTP_PASSWORD: str | None = None
+    #: ``"starttls"``, ``"ssl"`` or ``None`` (plain, e.g. a local relay).
+    MAIL_SMTP_SECURITY: str | None = None
+    MAIL_SMTP_TIMEOUT_SECONDS = 10
+    #: Messages composed and sent per batch (one SMTP connection each).
+    MAIL_BATCH_SIZE = 100
+    #: Attempts before a message is marked failed; the wait doubles from the base each time.
+    MAIL_MAX_ATTEMPTS = 6
+    MAIL_RETRY_BASE_SECONDS = 60
+    #: Mention, reply and quote e-mails wait this long, so a quick edit is included and a
+    #: notification read on the site meanwhile is not mailed.
+    MAIL_PERSONAL_DELAY_SECONDS = 120
+    #: Reply-by-e-mail address; ``{key}`` is replaced by the reader's key for the topic.
+    #: ``None`` turns reply by e-mail off.
+    MAIL_REPLY_ADDRESS: str | None = "reply+{key}@lmchub.localhost"
+    #: Largest incoming message ``flask forum mail receive`` accepts, in bytes.
+    MAIL_INCOMING_MAX_BYTES = 5 * 1024 * 1024
+
     #: Largest request body accepted, in bytes.
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     #: Whether ``Content-Security-Policy`` etc. are sent (always, outside of odd deployments).

@@ -31,6 +31,9 @@ class Category(db.Model):
     )
     topic_count: Mapped[int] = mapped_column(default=0)
     post_count: Mapped[int] = mapped_column(default=0)
+    #: The notification level of members who have not chosen one (Normal, Watching...; see
+    #: :mod:`forum.notifications.models`), set by admins.
+    default_notification_level: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def __repr__(self) -> str:
