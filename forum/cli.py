@@ -171,9 +171,11 @@ def make_cli(app: Flask) -> AppGroup:
         for line in plugin_lines(app):
             click.echo(line)
 
+    from forum.mail.cli import mail_group
     from forum.search.cli import search_group
 
     cli.add_command(search_group)
+    cli.add_command(mail_group)
     plugin_system.add_commands(app, cli)
     return cli
 
