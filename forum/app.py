@@ -14,6 +14,7 @@ from flask_wtf.csrf import CSRFError
 from forum import (
     content_version,
     errors,
+    notifications,
     page_cache,
     permissions,
     plugin_system,
@@ -51,6 +52,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     view_counter.init_app(app)
     page_cache.init_app(app)
     search.init_app(app)
+    notifications.init_app(app)
     register_blueprints(app)
     configure_templates(app)
     configure_responses(app)
@@ -112,11 +114,12 @@ def register_blueprints(app: Flask) -> None:
     from forum.api import bp as api_bp
     from forum.attachments.views import bp as attachments_bp
     from forum.categories.views import bp as categories_bp
+    from forum.notifications.views import bp as notifications_bp
     from forum.search.views import bp as search_bp
     from forum.topics.views import bp as topics_bp
 
     blueprints = (topics_bp, categories_bp, accounts_bp, avatars_bp, admin_bp, api_bp)
-    for bp in (*blueprints, attachments_bp, search_bp):
+    for bp in (*blueprints, attachments_bp, search_bp, notifications_bp):
         app.register_blueprint(bp)
     plugin_system.register_blueprints(app)
 

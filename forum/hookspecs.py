@@ -50,6 +50,7 @@ if TYPE_CHECKING:
         Decision,
         ListView,
         NavItem,
+        NotificationType,
         Panel,
         Permission,
         SearchType,
@@ -133,6 +134,18 @@ def register_search_types() -> list[SearchType] | None:
     ``<name>.``; ``name`` (what people type after ``type:``) must be unique.
 
     :returns: :class:`~forum.hooktypes.SearchType` values.
+    """
+
+
+@hookspec
+def register_notification_types() -> list[NotificationType] | None:
+    """Called once, when the registry of notification types is built.
+
+    A plugin then tells people of its events with :func:`forum.notifications.notify`; they
+    appear under the bell and, for people who asked for it, by e-mail. Keys start with
+    ``<name>.`` and are at most 60 characters.
+
+    :returns: :class:`~forum.hooktypes.NotificationType` values.
     """
 
 

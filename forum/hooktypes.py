@@ -192,3 +192,25 @@ class SearchType:
     @property
     def plugin(self) -> str:
         return self.key.split(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class NotificationType:
+    """A kind of notification (the core registers replies, quotes, mentions...).
+
+    * ``key``: ``<plugin>.<kind>`` (``mentoring.request``), stored on each notification.
+    * ``label``: what the notifications page and the preferences call it.
+    * ``email``: whether people who get e-mail about their notifications get this kind.
+
+    Create one with :func:`forum.notifications.notify`, inside the transaction of the
+    change it tells of, giving the ``message`` and ``url`` the recipient will see: only the
+    recipient ever sees them, so they may name what only the recipient may know.
+    """
+
+    key: str
+    label: str
+    email: bool = True
+
+    @property
+    def plugin(self) -> str:
+        return self.key.split(".", 1)[0]

@@ -36,6 +36,7 @@ bp.record_once(lambda state: state.app.url_map.converters.setdefault("id", IdCon
 from forum.api import (  # noqa: E402, F401 - they add the routes
     attachments,
     categories,
+    notifications,
     posts,
     search,
     topics,

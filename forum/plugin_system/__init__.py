@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Flask, current_app
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from forum.hooktypes import AttachmentType, Permission, SearchType
+from forum.hooktypes import AttachmentType, NotificationType, Permission, SearchType
 from forum.plugin_system.calls import Answer, PluginFailed, each
 from forum.plugin_system.enablement import categories_with, enabled_plugins, is_enabled
 from forum.plugin_system.manager import (
@@ -53,6 +53,7 @@ class Plugins:
         self.attachment_types: dict[str, AttachmentType] = {}
         #: Search document types by key, and the same by the name people type after ``type:``.
         self.search_types: dict[str, SearchType] = {}
+        self.notification_types: dict[str, NotificationType] = {}
         self.search_type_names: dict[str, SearchType] = {}
         #: Groups of words or phrases that search treats as one (``search_synonyms``).
         self.synonyms: list[tuple[str, ...]] = []
@@ -112,6 +113,7 @@ def init_app(app: Flask) -> None:
     _register_permissions(plugins)
     _register_attachment_types(plugins)
     _register_search_types(plugins)
+    _register_notification_types(plugins)
     for name in PAGE_HOOKS:  # a slot the core asks for must be a spec (checked at start-up)
         caller = getattr(pm.hook, name, None)
         if caller is None or caller.spec is None:
@@ -203,6 +205,23 @@ def _register_search_types(plugins: Plugins) -> None:
                     "list two or more words or phrases"
                 )
             plugins.synonyms.append(words)
+
+
+#: The longest notification type key the notifications table stores.
+NOTIFICATION_TYPE_LENGTH = 60
+
+
+def _register_notification_types(plugins: Plugins) -> None:
+    hook = "register_notification_types"
+    for kind in _registered(plugins, hook, NotificationType, "notification type"):
+        if len(kind.key) > NOTIFICATION_TYPE_LENGTH:
+            raise PluginError(
+                f"notification type {kind.key!r}: keys are at most "
+                f"{NOTIFICATION_TYPE_LENGTH} characters"
+            )
+        if kind.key in plugins.notification_types:
+            raise PluginError(f"notification type {kind.key!r} is registered twice")
+        plugins.notification_types[kind.key] = kind
 
 
 def register_blueprints(app: Flask) -> None:

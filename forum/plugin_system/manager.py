@@ -40,6 +40,7 @@ DEFAULT_PLUGINS = (
     "forum.topics.hooks",
     "forum.rendering.hooks",
     "forum.search.hooks",
+    "forum.notifications.hooks",
 )
 ENTRY_POINT_GROUP = "forum.plugins"
 #: The namespace of the core's keys (``core.latest``).

@@ -19,9 +19,10 @@ from flask import Flask, current_app
 from forum.rendering.markdown import build_markdown, mention_candidates, render_markdown
 from forum.rendering.sanitize import Sanitizer, build_sanitizer
 
-COOK_VERSION = "core:2"
+COOK_VERSION = "core:3"  # 3: @group mentions
 
-#: Given lower-cased candidate names, returns ``{lower name: username}`` for those that exist.
+#: Given lower-cased candidate names, returns ``{lower name: username}`` for the users that
+#: exist (and ``{lower name: MentionedGroup}`` for groups that may be mentioned).
 MentionLookup = Callable[[set[str]], dict[str, str]]
 
 

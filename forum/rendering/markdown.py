@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 from urllib.parse import quote
 
 from markdown_it import MarkdownIt
@@ -250,15 +251,30 @@ def _mention_inline(state, silent):
     if not m:
         return False
     name = m.group(0).rstrip(".-")
-    username = known.get(name.lower())
-    if not username:
+    target = known.get(name.lower())
+    if not target:
         return False
     if not silent:
-        token = state.push("mention", "", 0)
-        token.meta = {"username": username}
+        if isinstance(target, MentionedGroup):
+            token = state.push("mention_group", "", 0)
+            token.meta = {"group": target.name}
+        else:
+            token = state.push("mention", "", 0)
+            token.meta = {"username": target}
         token.content = state.src[pos : pos + 1 + len(name)]  # as typed, for image alt text
     state.pos = pos + 1 + len(name)
     return True
+
+
+class MentionedGroup(NamedTuple):
+    """A mention lookup's answer for a group's name (a user's is their username)."""
+
+    name: str
+
+
+def _render_group_mention(self, tokens, idx, options, env):
+    name = escapeHtml(tokens[idx].meta["group"])
+    return f'<span class="mention-group">@{name}</span>'
 
 
 def _render_mention(self, tokens, idx, options, env):
@@ -319,7 +335,7 @@ def _linkify(state, silent):
 
 def _mentions_as_text(tokens) -> None:
     for token in tokens or ():
-        if token.type == "mention":
+        if token.type in ("mention", "mention_group"):
             token.type = "text"
         elif token.type == "image":
             _mentions_as_text(token.children)
@@ -364,6 +380,7 @@ def quotes_and_mentions(md: MarkdownIt) -> None:
     md.add_render_rule("bbquote_close", _render_quote_close)
     md.inline.ruler.before("emphasis", "mention", _mention_inline)
     md.add_render_rule("mention", _render_mention)
+    md.add_render_rule("mention_group", _render_group_mention)
 
 
 def render_markdown(md: MarkdownIt, raw: str, mentions: dict[str, str] | None = None) -> str:

@@ -17,7 +17,7 @@ from datetime import timedelta
 from flask import current_app, g
 from sqlalchemy import select, update
 
-from forum.accounts.models import User
+from forum.accounts.models import Group, User
 from forum.attachments import services as attachments
 from forum.categories.models import Category
 from forum.database import utcnow
@@ -26,6 +26,7 @@ from forum.extensions import db
 from forum.permissions import can
 from forum.plugin_system import PluginFailed, fire
 from forum.rendering import cook
+from forum.rendering.markdown import MentionedGroup
 from forum.search import changed as search_changed
 from forum.search.documents import POST_KIND, topic_changed
 from forum.topics.models import Post, PostRevision, Topic
@@ -37,14 +38,21 @@ TOPIC_FLAGS = ("pinned", "closed", "archived")
 log = logging.getLogger(__name__)
 
 
-def lookup_mentions(candidates: set[str]) -> dict[str, str]:
-    """``{lower name: username}`` for the mentioned names that belong to active users."""
+def lookup_mentions(candidates: set[str]) -> dict:
+    """``{lower name: username}`` for the mentioned names that belong to active users, and
+    ``{name: MentionedGroup}`` for groups (other than the built-in ones) a user does not
+    share a name with."""
     rows = db.session.execute(
         select(User.username_lower, User.username).where(
             User.username_lower.in_(candidates), User.status == "active"
         )
     )
-    return dict(rows.all())
+    found: dict = dict(rows.all())
+    groups = db.session.scalars(
+        select(Group.name).where(Group.name.in_(candidates - set(found)), Group.builtin.is_(False))
+    )
+    found.update({name: MentionedGroup(name) for name in groups})
+    return found
 
 
 def _cook(raw: str):

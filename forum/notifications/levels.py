@@ -1,0 +1,173 @@
+"""How closely each person follows each topic and category (Discourse's levels).
+
+A topic's level for a person is their own choice for the topic if they made one (or the
+forum made it for them: starting a topic watches it, posting in one tracks it), else their
+choice for its category, else the category's default, set by admins. "Watching first post"
+is a category level; for a topic it means Normal.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import case, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from forum.categories.models import Category
+from forum.database import utcnow
+from forum.errors import NotFound, ValidationFailed
+from forum.extensions import db
+from forum.notifications.models import (
+    LEVEL_NAMES,
+    MUTED,
+    NORMAL,
+    TRACKING,
+    WATCHING,
+    WATCHING_FIRST_POST,
+    CategoryUser,
+    TopicUser,
+)
+from forum.permissions import can
+from forum.topics.models import Topic
+
+TOPIC_LEVELS = (WATCHING, TRACKING, NORMAL, MUTED)
+CATEGORY_LEVELS = (WATCHING, TRACKING, WATCHING_FIRST_POST, NORMAL, MUTED)
+#: ``/t/{id}/notifications`` and the forms also accept the names.
+LEVEL_BY_NAME = {name.lower().replace(" ", "_"): level for level, name in LEVEL_NAMES.items()}
+
+
+def upsert():
+    """The dialect's INSERT (for ``ON CONFLICT``), SQLite's or PostgreSQL's."""
+    return pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def greatest(a, b):
+    """SQL ``max(a, b)`` of two values: ``greatest`` on PostgreSQL, ``max`` on SQLite."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.greatest(a, b)
+    return func.max(a, b)
+
+
+def parse_level(value, allowed: tuple[int, ...]) -> int:
+    """A level from a form or JSON value (number or name); a clear message otherwise."""
+    if isinstance(value, str):
+        text = value.strip().lower().replace(" ", "_")
+        level = LEVEL_BY_NAME.get(text)
+        if level is None and text.isdigit() and len(text) < 3:
+            level = int(text)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        level = value
+    else:
+        level = None
+    if level not in allowed:
+        names = ", ".join(f"{LEVEL_NAMES[lv]} ({lv})" for lv in allowed)
+        raise ValidationFailed(f"Unknown notification level; choose one of {names}.")
+    return level
+
+
+def topic_level_for_display(level: int | None) -> int:
+    return NORMAL if level in (None, WATCHING_FIRST_POST) else level
+
+
+def effective_topic_level(user_id: int, topic: Topic) -> int:
+    """The level ``user_id`` follows ``topic`` at (three small lookups at most)."""
+    own = db.session.scalar(
+        select(TopicUser.notification_level).where(
+            TopicUser.user_id == user_id, TopicUser.topic_id == topic.id
+        )
+    )
+    if own is not None:
+        return topic_level_for_display(own)
+    return topic_level_for_display(category_level(user_id, topic.category))
+
+
+def category_level(user_id: int, category: Category) -> int:
+    chosen = db.session.scalar(
+        select(CategoryUser.notification_level).where(
+            CategoryUser.user_id == user_id, CategoryUser.category_id == category.id
+        )
+    )
+    return chosen if chosen is not None else category.default_notification_level
+
+
+def set_topic_level(user, topic: Topic | None, value, *, reason: str = "user_changed") -> int:
+    """Set ``user``'s level for ``topic`` (a person who cannot see it gets 404)."""
+    if topic is None or not can(user, "topic.see", topic):
+        raise NotFound()
+    level = parse_level(value, TOPIC_LEVELS)
+    _upsert_topic_user(user.id, topic.id, level=level, reason=reason)
+    db.session.commit()
+    return level
+
+
+def set_category_level(user, category: Category | None, value) -> int:
+    """Set ``user``'s level for ``category`` (a category they cannot see answers 404)."""
+    if category is None or not can(user, "category.see", category):
+        raise NotFound()
+    level = parse_level(value, CATEGORY_LEVELS)
+    statement = upsert()(CategoryUser).values(
+        user_id=user.id, category_id=category.id, notification_level=level
+    )
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["user_id", "category_id"], set_={"notification_level": level}
+        )
+    )
+    db.session.commit()
+    return level
+
+
+def _upsert_topic_user(user_id: int, topic_id: int, *, level: int, reason: str) -> None:
+    now = utcnow()
+    statement = upsert()(TopicUser).values(
+        user_id=user_id,
+        topic_id=topic_id,
+        notification_level=level,
+        notifications_reason=reason,
+        last_read_post_number=0,
+        first_visited_at=now,
+        last_visited_at=now,
+    )
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["user_id", "topic_id"],
+            set_={"notification_level": level, "notifications_reason": reason},
+        )
+    )
+
+
+def follow_after_posting(user_id: int, topic_id: int, post_number: int) -> None:
+    """Starting a topic watches it; replying tracks it, unless the person chose a level
+    for it before. Either way they have read what they just wrote."""
+    now = utcnow()
+    first = post_number == 1
+    level, reason = (WATCHING, "created_topic") if first else (TRACKING, "created_post")
+    table = TopicUser.__table__
+    statement = upsert()(TopicUser).values(
+        user_id=user_id,
+        topic_id=topic_id,
+        notification_level=level,
+        notifications_reason=reason,
+        last_read_post_number=post_number,
+        first_visited_at=now,
+        last_visited_at=now,
+    )
+    excluded = statement.excluded
+    keep_choice = table.c.notification_level.is_not(None)
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["user_id", "topic_id"],
+            set_={
+                "notification_level": case(
+                    (keep_choice, table.c.notification_level), else_=excluded.notification_level
+                ),
+                "notifications_reason": case(
+                    (keep_choice, table.c.notifications_reason),
+                    else_=excluded.notifications_reason,
+                ),
+                "last_read_post_number": greatest(
+                    table.c.last_read_post_number, excluded.last_read_post_number
+                ),
+                "last_visited_at": now,
+            },
+        )
+    )
