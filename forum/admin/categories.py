@@ -35,8 +35,10 @@ from forum.categories.models import (
     Category,
     CategoryPermission,
 )
-from forum.errors import NotFound
+from forum.errors import ForumError, NotFound
 from forum.extensions import db
+from forum.notifications.levels import CATEGORY_LEVELS, parse_level
+from forum.notifications.models import LEVEL_NAMES
 from forum.topics.models import Topic
 from forum.topics.slugs import slugify
 
@@ -127,6 +129,7 @@ def _form_values(category: Category | None = None) -> dict:
             "position": "0",
             "parent_id": "",
             "access": "public",
+            "default_notification_level": "1",
         }
     return {
         "name": category.name,
@@ -135,6 +138,7 @@ def _form_values(category: Category | None = None) -> dict:
         "color": "#" + category.color,
         "position": str(category.position),
         "parent_id": str(category.parent_id or ""),
+        "default_notification_level": str(category.default_notification_level),
     }
 
 
@@ -149,6 +153,7 @@ def _read_form(category: Category | None) -> tuple[dict, dict, list[str]]:
         "position": form_text("position"),
         "parent_id": form_text("parent_id"),
         "access": form_text("access"),
+        "default_notification_level": form_text("default_notification_level") or "1",
     }
     clean: dict = {}
     name = form["name"]
@@ -212,6 +217,13 @@ def _read_form(category: Category | None) -> tuple[dict, dict, list[str]]:
         else:
             clean["parent_id"] = parent.id
 
+    try:
+        clean["default_notification_level"] = parse_level(
+            form["default_notification_level"], CATEGORY_LEVELS
+        )
+    except ForumError as exc:
+        errors.extend(exc.messages)
+
     if category is None and form["access"] not in STARTING_ACCESS:
         errors.append("Please choose who can use the new category.")
     clean["access"] = form["access"]
@@ -230,6 +242,7 @@ def _render_form(category: Category | None, form: dict, errors=(), status=200):
         "errors": list(errors),
         "parents": parents,
         "starting_access": STARTING_ACCESS,
+        "notification_levels": [(lv, LEVEL_NAMES[lv]) for lv in CATEGORY_LEVELS],
     }
     if category is not None:
         groups = list(db.session.scalars(select(Group).order_by(Group.builtin.desc(), Group.name)))
@@ -260,6 +273,7 @@ def _apply(category: Category, clean: dict) -> None:
     category.text_color = text_colour_for(clean["color"])
     category.position = clean["position"]
     category.parent_id = clean["parent_id"]
+    category.default_notification_level = clean["default_notification_level"]
 
 
 def _starting_permissions(category: Category, access: str) -> None:

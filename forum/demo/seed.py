@@ -38,6 +38,8 @@ from forum.categories.models import CREATE, SEE, Category, CategoryPermission
 from forum.database import utcnow
 from forum.demo import content
 from forum.extensions import db
+from forum.mail.models import OutgoingMail
+from forum.notifications.models import WATCHING, NotificationEvent
 from forum.plugin_system import fire
 from forum.topics import services as topics
 from forum.topics.models import Post, Topic
@@ -192,6 +194,7 @@ def seed_demo(
     users = _seed_users(report, orgs, groups, report.credentials.member_password, now)
     report.credentials.admin_password = _seed_admin(report, saved, now)
     _seed_threads(report, categories, users, now, progress)
+    _quiet_history(categories)
     # Then each plugin's demo rows (SLAs, library items, mentors), through the same hook.
     fire("seed_demo_data", users=users, categories=categories)
     db.session.commit()
@@ -421,6 +424,26 @@ def _seed_threads(report, categories, users, now, progress) -> None:
         report.topics += 1
         report.posts += len(posts)
     _fix_user_activity()
+
+
+def _quiet_history(categories) -> None:
+    """The demo's past conversations leave notifications under people's bells, but are not
+    e-mailed to the demo addresses nor fanned out to watchers as if they were new. The
+    officers' lounge (small and private) is watched by default, as an LMC would set it."""
+    db.session.execute(
+        update(NotificationEvent)
+        .where(NotificationEvent.processed_at.is_(None))
+        .values(processed_at=utcnow())
+    )
+    db.session.execute(
+        update(OutgoingMail)
+        .where(OutgoingMail.status == "queued")
+        .values(status="skipped", last_error="demo history is not e-mailed")
+    )
+    lounge = categories.get("officers-lounge")
+    if lounge is not None:
+        lounge.default_notification_level = WATCHING
+    db.session.commit()
 
 
 def _fix_user_activity() -> None:

@@ -272,7 +272,7 @@ def _fan_out_announcement(event: NotificationEvent) -> None:
     category = topic.category
     ids = category_watchers(category, topic, (WATCHING, WATCHING_FIRST_POST))
     ids |= watchers(category, topic)
-    allowed = reachable(category, topic, ids)
+    allowed = reachable(category, topic, ids - {event.actor_id})
     rows = [
         {
             "user_id": user_id,

@@ -96,10 +96,10 @@ def save(user, form) -> None:
     db.session.commit()
 
 
-def announcement_audience(topic) -> int:
+def announcement_audience(topic, announcer) -> int:
     """How many people an announcement of ``topic`` would e-mail now (for the
     confirmation page)."""
     category = topic.category
     ids = category_watchers(category, topic, (WATCHING, WATCHING_FIRST_POST))
     ids |= watchers(category, topic)
-    return len(reachable(category, topic, ids))
+    return len(reachable(category, topic, ids - {announcer.id}))

@@ -130,7 +130,7 @@ def announce(topic_id):
         return render_template(
             "notifications/announce.html",
             topic=topic,
-            audience=preferences.announcement_audience(topic),
+            audience=preferences.announcement_audience(topic, current_user),
         )
     service.announce(current_user, topic)
     flash("Announcement queued: it is being e-mailed to the category's watchers.", "success")
