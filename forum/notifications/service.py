@@ -420,3 +420,15 @@ def announce(user, topic: Topic | None) -> None:
     db.session.add(NotificationEvent(kind="topic_announced", topic_id=topic.id, actor_id=user.id))
     g.notifications_queued = True
     db.session.commit()
+
+
+def unreachable_mentions(post: Post) -> list[str]:
+    """The people ``post`` mentions who cannot see its topic, so were not told (the
+    composer warns before posting; the page says so after)."""
+    usernames, _ = mentions_in(post.cooked)
+    if not usernames:
+        return []
+    people = db.session.scalars(
+        select(User).where(User.username_lower.in_(usernames[:MAX_MENTIONS]))
+    ).all()
+    return [p.username for p in people if not can(p, "topic.see", post.topic)]

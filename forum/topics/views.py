@@ -27,9 +27,11 @@ from forum.attachments import queries as attachment_queries
 from forum.attachments import services as attachments
 from forum.categories.views import page_arg, visible_category_map
 from forum.errors import ForumError, InvalidAccess, InvalidParameters, NotFound, ValidationFailed
+from forum.notifications.service import unreachable_mentions
 from forum.page_cache import cache_for_visitors
 from forum.permissions import can
 from forum.plugin_system import slot
+from forum.reading.queries import list_context as reading_list_context
 from forum.rendering import cook
 from forum.topics import queries, services
 from forum.topics.models import Post, Topic
@@ -101,6 +103,7 @@ def latest():
         page=page,
         has_more=result.has_more,
         can_create=bool(_creatable_categories()),
+        **reading_list_context(user, result.topics),
     )
 
 
@@ -305,10 +308,22 @@ def new_topic():
                 form=form,
             )
             flash("Your topic is posted.", "success")
+            _warn_unreachable(post)
             return redirect(topic_url(post.topic), 303)
     except ForumError as error:
         errors, status = _form_messages(error, "category"), error.status
     return _new_topic_form(form, choices, errors=errors, preview=preview, status=status)
+
+
+def _warn_unreachable(post: Post) -> None:
+    names = unreachable_mentions(post)
+    if names:
+        listed = ", ".join("@" + n for n in names)
+        flash(
+            f"{listed} cannot see this topic, so {'was' if len(names) == 1 else 'were'} not "
+            "notified.",
+            "warning",
+        )
 
 
 def _plugin_fields(submitted) -> dict[str, str]:
@@ -407,6 +422,7 @@ def reply(topic_id):
                 reply_to_post_number=number,
                 attach=attachments.refs_from_form(request.form),
             )
+            _warn_unreachable(post)
             return redirect(post_url(topic, post.post_number), 303)
     except ForumError as error:
         errors, status = _form_messages(error, "post"), error.status
