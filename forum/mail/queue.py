@@ -74,11 +74,9 @@ def enqueue(messages: list[Message], *, delay_seconds: float = 0) -> int:
         }
         for m in messages
     ]
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    added = 0
-    for start in range(0, len(rows), 500):
-        statement = insert(OutgoingMail).values(rows[start : start + 500])
-        result = db.session.execute(statement.on_conflict_do_nothing())
-        added += max(result.rowcount or 0, 0)
-    return added
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # One statement run with many parameter sets: SQLAlchemy batches it into multi-row
+    # INSERTs and compiles it once (a 500-row VALUES literal would be compiled each time).
+    statement = insert(OutgoingMail.__table__).on_conflict_do_nothing()
+    result = db.session.execute(statement, rows)
+    return max(result.rowcount or 0, 0)

@@ -195,17 +195,18 @@ def create(recipients: list[Recipient], *, post: Post | None, actor_id: int | No
 
 
 def insert_notifications(rows: list[dict]) -> list:
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING, 500 rows a statement."""
-    created = []
-    for start in range(0, len(rows), 500):
-        statement = (
-            upsert()(Notification)
-            .values(rows[start : start + 500])
-            .on_conflict_do_nothing(index_elements=["user_id", "dedupe_key"])
-            .returning(Notification.id, Notification.user_id, Notification.type)
-        )
-        created.extend(db.session.execute(statement).all())
-    return created
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING: ``[(id, user_id, type)]`` of the rows
+    inserted."""
+    if not rows:
+        return []
+    table = Notification.__table__
+    statement = (
+        upsert()(table)
+        .on_conflict_do_nothing(index_elements=["user_id", "dedupe_key"])
+        .returning(table.c.id, table.c.user_id, table.c.type, sort_by_parameter_order=True)
+    )
+    # Many parameter sets, one compiled statement (batched into multi-row INSERTs).
+    return [tuple(row) for row in db.session.execute(statement, rows).all()]
 
 
 def email_settings(user_ids) -> dict[int, tuple[str, UserOption | None]]:
