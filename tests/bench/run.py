@@ -11,10 +11,14 @@ and with every plugin in the tree loaded (:mod:`tests.bench.plugins`), and the t
 attachments. Results are printed as a table, with each page's throughput as a fraction of
 the floor's, and saved to ``bench-data/results.json`` and ``bench-data/results.md``.
 
-Last, search (:mod:`tests.bench.search`): index build rate, search latency and throughput,
+Then search (:mod:`tests.bench.search`): index build rate, search latency and throughput,
 memory, replies while indexing and a multi-process consistency run, on Whoosh and on
 PostgreSQL; ``--only search`` runs just that part, ``--no-search`` skips it, ``--scale`` adds
 a 500,000-post corpus. Its results go to ``bench-data/search-results.json`` and ``.md``.
+
+Last, notifications (:mod:`tests.bench.notifications`): a reply's latency in a category
+1,000 people watch, the fan-out after it, and draining 1,000 mails to a local SMTP server;
+``--only notifications`` runs just that.
 
 ``--profile PAGE`` instead runs requests in-process under cProfile and prints where the
 time goes and how many SQL queries a request makes (``--only search --profile QUERY``: a
@@ -545,7 +549,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--requests", type=int, default=300, help="requests to profile")
     parser.add_argument(
-        "--only", choices=["search"], help="run only this part (search: tests/bench/search.py)"
+        "--only",
+        choices=["search", "notifications"],
+        help="run only this part (search: tests/bench/search.py; notifications: "
+        "tests/bench/notifications.py)",
     )
     parser.add_argument(
         "--search",
@@ -558,6 +565,10 @@ def main(argv: list[str] | None = None) -> int:
     bench_search.add_arguments(parser)
     args = parser.parse_args(argv)
 
+    if args.only == "notifications":
+        from tests.bench import notifications as bench_notifications
+
+        return bench_notifications.main()
     facts = ensure_corpus(Spec(), args.data_dir, rebuild=args.rebuild)
     pages = {
         "topic": f"/t/{facts['topic']['slug']}/{facts['topic']['id']}",
@@ -663,10 +674,14 @@ def main(argv: list[str] | None = None) -> int:
         heading + "\n\n" + markdown_table(rows) + "\n\n" + "\n".join(f"- {v}" for v in verdicts)
     )
     print(f"\nSaved {args.data_dir / 'results.json'} and results.md.")
+    status = 0
     if args.search:
         print("\nSearch (tests/bench/search.py)")
-        return bench_search.run(args, facts)
-    return 0
+        status = bench_search.run(args, facts)
+    from tests.bench import notifications as bench_notifications
+
+    print("\nNotifications (tests/bench/notifications.py)")
+    return bench_notifications.main() or status
 
 
 if __name__ == "__main__":
