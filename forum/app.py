@@ -114,13 +114,16 @@ def register_blueprints(app: Flask) -> None:
     from forum.api import bp as api_bp
     from forum.attachments.views import bp as attachments_bp
     from forum.categories.views import bp as categories_bp
+    from forum.mail.views import bp as mail_bp
     from forum.notifications.views import bp as notifications_bp
+    from forum.reading.views import bp as reading_bp
     from forum.search.views import bp as search_bp
     from forum.topics.views import bp as topics_bp
 
     blueprints = (topics_bp, categories_bp, accounts_bp, avatars_bp, admin_bp, api_bp)
-    for bp in (*blueprints, attachments_bp, search_bp, notifications_bp):
+    for bp in (*blueprints, attachments_bp, search_bp, notifications_bp, reading_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(mail_bp)  # /email/unsubscribe/<key>
     plugin_system.register_blueprints(app)
 
 

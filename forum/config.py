@@ -84,6 +84,8 @@ class DefaultConfig:
     BASE_URL = "http://127.0.0.1:5000"
     #: Notifications shown per page of ``/notifications``.
     NOTIFICATIONS_PER_PAGE = 30
+    #: Topics started at most this many days ago (and after the person joined) can be "new".
+    NEW_TOPIC_DAYS = 14
     MAIL_FROM = "LMC Hub <noreply@lmchub.localhost>"
     MAIL_SMTP_HOST = "127.0.0.1"
     MAIL_SMTP_PORT = 25

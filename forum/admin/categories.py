@@ -37,7 +37,7 @@ from forum.categories.models import (
 )
 from forum.errors import ForumError, NotFound
 from forum.extensions import db
-from forum.notifications.levels import CATEGORY_LEVELS, parse_level
+from forum.notifications.levels import CATEGORY_LEVELS, level_key, parse_level
 from forum.notifications.models import LEVEL_NAMES
 from forum.topics.models import Topic
 from forum.topics.slugs import slugify
@@ -129,7 +129,7 @@ def _form_values(category: Category | None = None) -> dict:
             "position": "0",
             "parent_id": "",
             "access": "public",
-            "default_notification_level": "1",
+            "default_notification_level": "normal",
         }
     return {
         "name": category.name,
@@ -138,7 +138,7 @@ def _form_values(category: Category | None = None) -> dict:
         "color": "#" + category.color,
         "position": str(category.position),
         "parent_id": str(category.parent_id or ""),
-        "default_notification_level": str(category.default_notification_level),
+        "default_notification_level": level_key(category.default_notification_level),
     }
 
 
@@ -153,7 +153,7 @@ def _read_form(category: Category | None) -> tuple[dict, dict, list[str]]:
         "position": form_text("position"),
         "parent_id": form_text("parent_id"),
         "access": form_text("access"),
-        "default_notification_level": form_text("default_notification_level") or "1",
+        "default_notification_level": form_text("default_notification_level") or "normal",
     }
     clean: dict = {}
     name = form["name"]
@@ -242,7 +242,7 @@ def _render_form(category: Category | None, form: dict, errors=(), status=200):
         "errors": list(errors),
         "parents": parents,
         "starting_access": STARTING_ACCESS,
-        "notification_levels": [(lv, LEVEL_NAMES[lv]) for lv in CATEGORY_LEVELS],
+        "notification_levels": [(level_key(lv), LEVEL_NAMES[lv]) for lv in CATEGORY_LEVELS],
     }
     if category is not None:
         groups = list(db.session.scalars(select(Group).order_by(Group.builtin.desc(), Group.name)))

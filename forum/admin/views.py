@@ -6,6 +6,7 @@ area, all on the same ``admin`` blueprint:
 * :mod:`forum.admin.categories` – categories and their group permissions
 * :mod:`forum.admin.api_keys` – API keys
 * :mod:`forum.admin.invites` – invite links
+* :mod:`forum.admin.mail` – outgoing e-mail: counts, failures, retrying
 * :mod:`forum.admin.plugins` – loaded plugins, and which are enabled on each category
 """
 
@@ -20,6 +21,7 @@ from forum.admin import (  # noqa: F401 - registers routes
     categories,
     groups,
     invites,
+    mail,
     plugins,
     users,
 )

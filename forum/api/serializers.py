@@ -252,7 +252,10 @@ def _poster(user, description: str, extras: str | None) -> dict:
     }
 
 
-def serialize_topic_list_item(topic) -> dict:
+def serialize_topic_list_item(topic, reading=None) -> dict:
+    """One topic of a list. ``reading`` is the signed-in viewer's
+    :class:`~forum.reading.queries.TopicReading` map (``None`` for visitors, who get
+    Discourse's neutral values)."""
     data = _topic_common(topic)
     data.update(
         {
@@ -267,11 +270,38 @@ def serialize_topic_list_item(topic) -> dict:
             "posters": [poster for poster, _ in topic_posters(topic)],
         }
     )
+    if reading is not None:
+        data.update(_reading_fields(reading.get(topic.id)))
     return data
 
 
-def serialize_topic_list(topics, *, can_create_topic: bool, per_page: int, more_url) -> dict:
-    """``/latest.json`` and category lists: ``users`` (every poster once) and ``topic_list``."""
+def _reading_fields(state) -> dict:
+    """Discourse's per-user fields of a listed topic (``unread`` is deprecated there: 0)."""
+    if state is None:
+        return {
+            "unseen": False,
+            "last_read_post_number": None,
+            "unread": 0,
+            "new_posts": 0,
+            "unread_posts": 0,
+            "notification_level": REGULAR_NOTIFICATIONS,
+        }
+    return {
+        "unseen": not state.opened,
+        "last_read_post_number": state.last_read,
+        "unread": 0,
+        "new_posts": state.new_posts,
+        "unread_posts": state.unread_posts,
+        "notification_level": state.level,
+    }
+
+
+def serialize_topic_list(
+    topics, *, can_create_topic: bool, per_page: int, more_url, reading=None
+) -> dict:
+    """``/latest.json`` and category lists: ``users`` (every poster once) and ``topic_list``.
+    ``reading``: the signed-in viewer's reading state of the topics (see
+    :func:`forum.reading.queries.states`), ``None`` for visitors."""
     users: dict[int, dict] = {}
     for topic in topics:
         for _, user in topic_posters(topic):
@@ -280,7 +310,7 @@ def serialize_topic_list(topics, *, can_create_topic: bool, per_page: int, more_
         "can_create_topic": can_create_topic,
         "per_page": per_page,
         "top_tags": [],
-        "topics": [serialize_topic_list_item(t) for t in topics],
+        "topics": [serialize_topic_list_item(t, reading) for t in topics],
     }
     if more_url:
         topic_list["more_topics_url"] = more_url

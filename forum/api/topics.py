@@ -33,6 +33,7 @@ from forum.api.serializers import (
 from forum.errors import MissingParameter, NotLoggedIn
 from forum.page_cache import cache_for_visitors
 from forum.permissions import can, category_levels
+from forum.reading import queries as reading
 from forum.topics import queries, services
 
 #: Topic list orders Discourse accepts; the ones we cannot sort by (likes) fall back to
@@ -92,7 +93,11 @@ def topic_list_response(base_path: str, *, category_ids=None, can_create_topic=N
         can_create_topic = can_create_any_topic(user, category_levels(user))
     return jsonify(
         serialize_topic_list(
-            topics, can_create_topic=can_create_topic, per_page=per_page, more_url=more_url
+            topics,
+            can_create_topic=can_create_topic,
+            per_page=per_page,
+            more_url=more_url,
+            reading=reading.states(user, topics) if reading.signed_in(user) else None,
         )
     )
 

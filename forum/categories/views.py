@@ -18,6 +18,7 @@ from forum.categories.models import Category
 from forum.page_cache import cache_for_visitors
 from forum.permissions import can
 from forum.plugin_system import slot
+from forum.reading.queries import states as reading_states
 from forum.topics import queries
 
 bp = Blueprint("categories", __name__)
@@ -120,6 +121,7 @@ def _category_page(category_id: int, slug: str, parent_slug: str | None):
         )
         topics, has_more = result.topics, result.has_more
         badges = slot("topic_list_badges", topics=topics, user=user) if topics else {}
+    reading = reading_states(user, topics) if topics else {}
     return render_template(
         "categories/show.html",
         category=category,
@@ -127,6 +129,7 @@ def _category_page(category_id: int, slug: str, parent_slug: str | None):
         subcategories=subcategories,
         topics=topics,
         badges=badges,
+        reading=reading,
         list_view=list_view,
         panels=slot("category_panels", category=category, user=user),
         page=page,

@@ -77,6 +77,6 @@ def enqueue(messages: list[Message], *, delay_seconds: float = 0) -> int:
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     # One statement run with many parameter sets: SQLAlchemy batches it into multi-row
     # INSERTs and compiles it once (a 500-row VALUES literal would be compiled each time).
-    statement = insert(OutgoingMail.__table__).on_conflict_do_nothing()
-    result = db.session.execute(statement, rows)
-    return max(result.rowcount or 0, 0)
+    table = OutgoingMail.__table__
+    statement = insert(table).on_conflict_do_nothing().returning(table.c.id)
+    return len(db.session.execute(statement, rows).all())

@@ -90,11 +90,11 @@ def effect_of(row: OutgoingMail) -> Effect:
     return work_out_effect(row)
 
 
-def remember_effect(row: OutgoingMail, effect: Effect) -> None:
-    """Keep ``effect`` in the row (called when the message is composed)."""
+def data_with_effect(row: OutgoingMail, effect: Effect) -> str:
+    """The row's ``data`` with ``effect`` kept in it (written when the message is sent)."""
     data = _data(row)
     data["unsubscribe"] = asdict(effect)
-    row.data = json.dumps(data)
+    return json.dumps(data)
 
 
 def _personal() -> Effect:

@@ -40,6 +40,11 @@ def upsert():
     return pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
+def level_key(level: int) -> str:
+    """A level's name as forms send it (``watching_first_post``)."""
+    return LEVEL_NAMES[level].lower().replace(" ", "_")
+
+
 def greatest(a, b):
     """SQL ``max(a, b)`` of two values: ``greatest`` on PostgreSQL, ``max`` on SQLite."""
     if db.session.get_bind().dialect.name == "postgresql":
@@ -135,12 +140,14 @@ def _upsert_topic_user(user_id: int, topic_id: int, *, level: int, reason: str) 
     )
 
 
-def follow_after_posting(user_id: int, topic_id: int, post_number: int) -> None:
+def follow_after_posting(user_id: int, topic_id: int, post_number: int, category) -> None:
     """Starting a topic watches it; replying tracks it, unless the person chose a level
     for it before. Either way they have read what they just wrote."""
     now = utcnow()
     first = post_number == 1
     level, reason = (WATCHING, "created_topic") if first else (TRACKING, "created_post")
+    if not first and category_level(user_id, category) == WATCHING:
+        level, reason = None, None  # already watching it through its category
     table = TopicUser.__table__
     statement = upsert()(TopicUser).values(
         user_id=user_id,

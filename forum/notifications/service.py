@@ -74,7 +74,7 @@ def alert_post(post: Post, actor: User, *, edited: bool = False) -> None:
     """Tell the people ``post`` replies to, quotes and mentions; queue the fan-out."""
     topic = post.topic
     if not edited:
-        follow_after_posting(actor.id, topic.id, post.post_number)
+        follow_after_posting(actor.id, topic.id, post.post_number, topic.category)
     usernames, groups = mentions_in(post.cooked)
     recipients = _direct_recipients(post, usernames)
     recipients = [r for r in recipients if r.user_id != actor.id]
@@ -322,7 +322,8 @@ def mark_read(user, notification_id: int | None = None) -> int:
     )
     if notification_id is not None:
         statement = statement.where(Notification.id == notification_id)
-    count = db.session.execute(statement.values(read=True)).rowcount
+    statement = statement.values(read=True).execution_options(forum_untracked=True)
+    count = db.session.execute(statement).rowcount
     db.session.commit()
     return count
 
@@ -341,6 +342,8 @@ def mark_topic_read(user_id: int, topic_id: int, up_to_post_number: int) -> None
             )
         )
         .values(read=True)
+        # What a member has read changes no page a visitor is served from cache.
+        .execution_options(forum_untracked=True)
     )
 
 
@@ -389,7 +392,7 @@ def own_notification(user, notification_id) -> Notification:
     """One of ``user``'s notifications; anyone else's (or none) is 404."""
     notification = (
         db.session.get(Notification, notification_id)
-        if isinstance(notification_id, int) and 0 < notification_id < 2**62
+        if isinstance(notification_id, int) and 0 < notification_id < 2**31
         else None
     )
     if notification is None or notification.user_id != user.id:

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from forum.database import utcnow
 from forum.extensions import db
 from forum.notifications.models import TopicUser, UserOption
+from forum.notifications.service import mark_topic_read
 from forum.reading.queries import UNREAD, filtered
 from forum.topics.models import Topic
 
@@ -34,8 +35,9 @@ def _insert(model):
 def record_read(user, topic: Topic, post_number: int) -> int:
     """Raise the person's read mark in ``topic`` to ``post_number`` (at most the topic's
     highest post number, at least 1), creating their row if needed. Returns the number
-    recorded (the row may already hold a higher one). The caller checks that the person
-    may see the topic; this commits."""
+    recorded (the row may already hold a higher one), and marks the person's notifications
+    about posts up to there read. The caller checks that the person may see the topic;
+    this commits."""
     number = max(1, min(post_number, topic.highest_post_number or 1))
     now = utcnow()
     statement = _insert(TopicUser).values(
@@ -63,6 +65,8 @@ def record_read(user, topic: Topic, post_number: int) -> int:
         },
     )
     db.session.execute(statement.execution_options(**UNTRACKED))
+    # Notifications about the posts read are read too, in the same transaction.
+    mark_topic_read(user.id, topic.id, number)
     db.session.commit()
     return number
 
@@ -83,7 +87,7 @@ def mark_all_read(user, topic_ids: list[int] | None = None) -> list[int]:
         .where(TopicUser.user_id == user.id, TopicUser.topic_id.in_(unread))
         .values(last_read_post_number=highest, last_visited_at=utcnow())
         .returning(TopicUser.topic_id)
-        .execution_options(**UNTRACKED)
+        .execution_options(synchronize_session=False, **UNTRACKED)
     )
     ids = sorted(db.session.scalars(statement))
     db.session.commit()

@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from forum.extensions import db
-from forum.notifications.models import MUTED
+from forum.notifications.models import MUTED, NORMAL, WATCHING_FIRST_POST
 from forum.permissions import category_levels
 from forum.reading.rules import (
     TRACKED,
@@ -84,6 +84,15 @@ def counts(user) -> Counts | None:
     return Counts(new=row[0], unread=row[1])
 
 
+def list_context(user, topics) -> dict:
+    """What a topic list page hands its template: each topic's state (``reading``) and the
+    Latest / New / Unread tab counts (``reading_tabs``); empty for visitors. Two queries,
+    whatever the number of topics."""
+    if not signed_in(user):
+        return {"reading": {}, "reading_tabs": None}
+    return {"reading": states(user, topics), "reading_tabs": counts(user)}
+
+
 @dataclass(frozen=True)
 class TopicReading:
     """One topic's reading state for one person, as topic lists show it."""
@@ -132,6 +141,7 @@ def states(user, topics) -> dict[int, TopicReading]:
 
 def _state(user, topic: Topic, last_read, level: int, floor: datetime, dismissed) -> TopicReading:
     """The Python twin of :mod:`forum.reading.rules` for one topic already loaded."""
+    level = NORMAL if level == WATCHING_FIRST_POST else level  # a category level only
     opened = bool(last_read)
     since = max(floor, dismissed) if dismissed is not None else floor
     is_new = (

@@ -42,8 +42,9 @@ class PostWindow:
 
 def _is_id(value) -> bool:
     """Whether ``value`` can be a row id: a URL's ``<int:...>`` may be larger than the
-    database's BIGINT, which would fail in the driver instead of simply finding nothing."""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**62
+    database's id columns (``INTEGER``: 32 bits on PostgreSQL), which would fail in the
+    driver instead of simply finding nothing."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
 
 
 def visible_categories(user) -> list[Category]:

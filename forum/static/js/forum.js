@@ -304,6 +304,79 @@
     });
   }
 
+  // ---------------------------------------------------------------------------------------
+  // Reading state. On a topic page (signed in), remember the highest post scrolled into view
+  // (most of it on screen) and send it to /topics/timings at most every 2 seconds, one
+  // request per batch; when the page is hidden or left, send what is left with sendBeacon.
+  // The server never lowers the mark, so a lost or repeated request does no harm. Without
+  // scripts the page's <noscript> pixel records its last post instead.
+  var READ_BATCH_DELAY = 2000;
+
+  function setUpReadTracking() {
+    var tracker = document.querySelector("[data-reading-tracker]");
+    if (!tracker || !("IntersectionObserver" in window)) return;
+    var url = tracker.getAttribute("data-timings-url");
+    var topicId = tracker.getAttribute("data-topic-id");
+    var token = tracker.getAttribute("data-csrf-token");
+    var started = Date.now();
+    var seen = 0; // the highest post number read on this page
+    var sent = 0; // the highest one already sent
+    var timer = null;
+
+    function payload() {
+      var body = new URLSearchParams();
+      body.set("csrf_token", token);
+      body.set("topic_id", topicId);
+      body.set("topic_time", String(Math.min(Date.now() - started, 86400000)));
+      body.set("timings[" + seen + "]", String(Math.min(Date.now() - started, 86400000)));
+      return body;
+    }
+
+    function send(leaving) {
+      clearTimeout(timer);
+      timer = null;
+      if (seen <= sent) return;
+      var body = payload();
+      var before = sent;
+      sent = seen;
+      if (leaving && navigator.sendBeacon && navigator.sendBeacon(url, body)) return;
+      fetch(url, {
+        method: "POST",
+        body: body,
+        credentials: "same-origin",
+        keepalive: !!leaving,
+        headers: { "Accept": "application/json", "X-CSRFToken": token },
+      })
+        .then(function (response) {
+          if (!response.ok) throw new Error("timings: HTTP " + response.status);
+        })
+        .catch(function () {
+          sent = Math.min(sent, before); // try again with the next batch
+        });
+    }
+
+    function isRead(entry) {
+      if (!entry.isIntersecting) return false;
+      var screen = window.innerHeight || document.documentElement.clientHeight;
+      return entry.intersectionRatio >= 0.5 || entry.intersectionRect.height >= screen / 2;
+    }
+
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        var number = parseInt(entry.target.getAttribute("data-post-number"), 10);
+        if (number > seen && isRead(entry)) seen = number;
+      });
+      if (seen > sent && !timer) timer = setTimeout(send, READ_BATCH_DELAY);
+    }, { threshold: [0, 0.25, 0.5, 0.75, 1] });
+    document.querySelectorAll(".post[data-post-number]").forEach(function (post) {
+      observer.observe(post);
+    });
+    window.addEventListener("pagehide", function () { send(true); });
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") send(true);
+    });
+  }
+
   function start() {
     focusFormErrors();
     setUpComposers();
@@ -311,6 +384,7 @@
     setUpCategoryChoice();
     setUpSimilarTopics();
     focusPermalinkPost();
+    setUpReadTracking();
   }
 
   if (document.readyState === "loading") {
