@@ -1050,3 +1050,38 @@ def test_hook_search_synonyms(plugin_app):
 def test_synonym_groups_are_checked(plugin_app):
     with pytest.raises(PluginError, match="two or more"):
         plugin_app(Probe(search_synonyms=lambda: [("LES",)]))
+
+
+def test_hook_register_notification_types(plugin_app):
+    from forum.hooktypes import NotificationType
+    from forum.notifications import notify, unread_count
+    from forum.notifications.service import notifications_for
+
+    plugin_app(Probe(register_notification_types=lambda: [NotificationType("probe.ping", "Pings")]))
+    assert current_plugins().notification_types["probe.ping"].label == "Pings"
+    member = make_user()
+    notify(member.id, "probe.ping", message="Your ping arrived", url="/probe/1", dedupe_key="p:1")
+    db.session.commit()
+    assert unread_count(member) == 1
+    page = notifications_for(member)
+    [shown] = page.notifications
+    assert (page.described[shown.id].text, page.described[shown.id].url) == (
+        "Your ping arrived",
+        "/probe/1",
+    )
+
+
+def test_notification_types_must_be_namespaced_and_unique(plugin_app):
+    from forum.hooktypes import NotificationType
+
+    with pytest.raises(PluginError, match="probe."):
+        plugin_app(Probe(register_notification_types=lambda: [NotificationType("ping", "P")]))
+    with pytest.raises(PluginError, match="registered twice"):
+        plugin_app(
+            Probe(
+                register_notification_types=lambda: [
+                    NotificationType("probe.ping", "P"),
+                    NotificationType("probe.ping", "Q"),
+                ]
+            )
+        )
