@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.notifications.models import TopicUser
-from tests.browser.conftest import browser, browser_app, watch  # noqa: F401 - fixtures
+from tests.browser.conftest import browser_app, watch
 from tests.factories import PASSWORD, make_category, make_reply, make_topic, make_user
 from tests.live_server import serving
 
@@ -70,7 +70,7 @@ def forum(tmp_path_factory):
 
 
 @contextmanager
-def signed_in(browser, forum, username: str, *, scripts: bool = True):  # noqa: F811
+def signed_in(browser, forum, username: str, *, scripts: bool = True):
     context = browser.new_context(
         viewport={"width": 1280, "height": 800}, java_script_enabled=scripts
     )
@@ -88,7 +88,7 @@ def signed_in(browser, forum, username: str, *, scripts: bool = True):  # noqa: 
         context.close()
 
 
-def test_scrolling_records_the_highest_post_seen(browser, forum):  # noqa: F811
+def test_scrolling_records_the_highest_post_seen(browser, forum):
     with signed_in(browser, forum, "dana") as page:
         page.goto(forum(forum.topic_path))
         page.locator("article#post-1").wait_for()
@@ -100,7 +100,7 @@ def test_scrolling_records_the_highest_post_seen(browser, forum):  # noqa: F811
         assert page.problems == []
 
 
-def test_leaving_the_page_sends_what_is_left(browser, forum):  # noqa: F811
+def test_leaving_the_page_sends_what_is_left(browser, forum):
     with signed_in(browser, forum, "erin") as page:
         page.goto(forum(forum.topic_path + "?page=2"))
         page.locator("article#post-25").scroll_into_view_if_needed()
@@ -110,7 +110,7 @@ def test_leaving_the_page_sends_what_is_left(browser, forum):  # noqa: F811
         assert page.problems == []
 
 
-def test_without_scripts_the_pixel_records_the_page(browser, forum):  # noqa: F811
+def test_without_scripts_the_pixel_records_the_page(browser, forum):
     with signed_in(browser, forum, "fred", scripts=False) as page:
         page.goto(forum(forum.topic_path))
         assert forum.wait_for_read("fred", 20) == 20
