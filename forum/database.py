@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -30,6 +31,15 @@ def begin_write() -> None:
 
     db.session.commit()
     db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def upsert_insert(target):
+    """An INSERT of ``target`` (a model or table) that has ``on_conflict_do_nothing`` and
+    ``on_conflict_do_update``: PostgreSQL's or SQLite's, whichever the session uses."""
+    from forum.extensions import db
+
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(target)
 
 
 def utcnow() -> datetime:

@@ -8,10 +8,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-from forum.database import utcnow
+from forum.database import upsert_insert, utcnow
 from forum.extensions import db
 from forum.mail.models import OutgoingMail
 
@@ -74,9 +71,8 @@ def enqueue(messages: list[Message], *, delay_seconds: float = 0) -> int:
         }
         for m in messages
     ]
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     # One statement run with many parameter sets: SQLAlchemy batches it into multi-row
     # INSERTs and compiles it once (a 500-row VALUES literal would be compiled each time).
     table = OutgoingMail.__table__
-    statement = insert(table).on_conflict_do_nothing().returning(table.c.id)
+    statement = upsert_insert(table).on_conflict_do_nothing().returning(table.c.id)
     return len(db.session.execute(statement, rows).all())

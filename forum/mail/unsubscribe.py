@@ -24,12 +24,11 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import select
 
 from forum.categories.models import Category
-from forum.database import utcnow
+from forum.database import upsert_insert, utcnow
 from forum.extensions import db
 from forum.mail.models import OutgoingMail
 from forum.mail.queue import ANNOUNCEMENT, DIGEST, MAILING_LIST, NOTIFICATION, SUMMARY
 from forum.notifications import types
-from forum.notifications.levels import upsert
 from forum.notifications.models import (
     NORMAL,
     CategoryUser,
@@ -182,7 +181,7 @@ def find(key: str) -> OutgoingMail | None:
 
 
 def _options_upsert(user_id: int, **values) -> None:
-    statement = upsert()(UserOption).values(user_id=user_id, **values)
+    statement = upsert_insert(UserOption).values(user_id=user_id, **values)
     db.session.execute(statement.on_conflict_do_update(index_elements=["user_id"], set_=values))
 
 
@@ -200,7 +199,7 @@ def apply(row: OutgoingMail) -> Effect:
     elif effect.what == TOPIC and effect.target_id is not None:
         if db.session.get(Topic, effect.target_id) is not None:
             now = utcnow()
-            statement = upsert()(TopicUser).values(
+            statement = upsert_insert(TopicUser).values(
                 user_id=user_id,
                 topic_id=effect.target_id,
                 notification_level=NORMAL,
@@ -217,7 +216,7 @@ def apply(row: OutgoingMail) -> Effect:
             )
     elif effect.what == CATEGORY and effect.target_id is not None:
         if db.session.get(Category, effect.target_id) is not None:
-            statement = upsert()(CategoryUser).values(
+            statement = upsert_insert(CategoryUser).values(
                 user_id=user_id, category_id=effect.target_id, notification_level=NORMAL
             )
             db.session.execute(

@@ -8,12 +8,10 @@ is a category level; for a topic it means Normal.
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import case, select
 
 from forum.categories.models import Category
-from forum.database import utcnow
+from forum.database import upsert_insert, utcnow
 from forum.errors import NotFound, ValidationFailed
 from forum.extensions import db
 from forum.notifications.models import (
@@ -35,21 +33,15 @@ CATEGORY_LEVELS = (WATCHING, TRACKING, WATCHING_FIRST_POST, NORMAL, MUTED)
 LEVEL_BY_NAME = {name.lower().replace(" ", "_"): level for level, name in LEVEL_NAMES.items()}
 
 
-def upsert():
-    """The dialect's INSERT (for ``ON CONFLICT``), SQLite's or PostgreSQL's."""
-    return pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-
-
 def level_key(level: int) -> str:
     """A level's name as forms send it (``watching_first_post``)."""
     return LEVEL_NAMES[level].lower().replace(" ", "_")
 
 
-def greatest(a, b):
-    """SQL ``max(a, b)`` of two values: ``greatest`` on PostgreSQL, ``max`` on SQLite."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return func.greatest(a, b)
-    return func.max(a, b)
+def raised(current, proposed):
+    """SQL: the higher of two read marks, so a stale tab or a second device never lowers
+    one."""
+    return case((proposed > current, proposed), else_=current)
 
 
 def parse_level(value, allowed: tuple[int, ...]) -> int:
@@ -109,7 +101,7 @@ def set_category_level(user, category: Category | None, value) -> int:
     if category is None or not can(user, "category.see", category):
         raise NotFound()
     level = parse_level(value, CATEGORY_LEVELS)
-    statement = upsert()(CategoryUser).values(
+    statement = upsert_insert(CategoryUser).values(
         user_id=user.id, category_id=category.id, notification_level=level
     )
     db.session.execute(
@@ -123,7 +115,7 @@ def set_category_level(user, category: Category | None, value) -> int:
 
 def _upsert_topic_user(user_id: int, topic_id: int, *, level: int, reason: str) -> None:
     now = utcnow()
-    statement = upsert()(TopicUser).values(
+    statement = upsert_insert(TopicUser).values(
         user_id=user_id,
         topic_id=topic_id,
         notification_level=level,
@@ -149,7 +141,7 @@ def follow_after_posting(user_id: int, topic_id: int, post_number: int, category
     if not first and category_level(user_id, category) == WATCHING:
         level, reason = None, None  # already watching it through its category
     table = TopicUser.__table__
-    statement = upsert()(TopicUser).values(
+    statement = upsert_insert(TopicUser).values(
         user_id=user_id,
         topic_id=topic_id,
         notification_level=level,
@@ -171,7 +163,7 @@ def follow_after_posting(user_id: int, topic_id: int, post_number: int, category
                     (keep_choice, table.c.notifications_reason),
                     else_=excluded.notifications_reason,
                 ),
-                "last_read_post_number": greatest(
+                "last_read_post_number": raised(
                     table.c.last_read_post_number, excluded.last_read_post_number
                 ),
                 "last_visited_at": now,

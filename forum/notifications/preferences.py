@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from forum.database import upsert_insert
 from forum.errors import ValidationFailed
 from forum.extensions import db
 from forum.notifications import levels
@@ -85,7 +86,7 @@ def save(user, form) -> None:
     options.mailing_list_include_own = form.get("mailing_list_include_own") == "on"
     options.summary_frequency = summary
     for category_id, level in changes.items():
-        statement = levels.upsert()(CategoryUser).values(
+        statement = upsert_insert(CategoryUser).values(
             user_id=user.id, category_id=category_id, notification_level=level
         )
         db.session.execute(

@@ -17,12 +17,12 @@ from flask import current_app, g
 from sqlalchemy import and_, func, or_, select, tuple_, update
 
 from forum.accounts.models import User
-from forum.database import utcnow
+from forum.database import upsert_insert, utcnow
 from forum.errors import InvalidAccess, NotFound, ValidationFailed
 from forum.extensions import db
 from forum.mail import queue as mail_queue
 from forum.notifications import types
-from forum.notifications.levels import MUTED, follow_after_posting, upsert
+from forum.notifications.levels import MUTED, follow_after_posting
 from forum.notifications.models import (
     CategoryUser,
     Notification,
@@ -201,7 +201,7 @@ def insert_notifications(rows: list[dict]) -> list:
         return []
     table = Notification.__table__
     statement = (
-        upsert()(table)
+        upsert_insert(table)
         .on_conflict_do_nothing(index_elements=["user_id", "dedupe_key"])
         .returning(table.c.id, table.c.user_id, table.c.type, sort_by_parameter_order=True)
     )

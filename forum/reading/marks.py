@@ -13,23 +13,16 @@ and permission tables stay warm): each runs with ``forum_untracked=True``.
 from __future__ import annotations
 
 from sqlalchemy import case, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from forum.database import utcnow
+from forum.database import upsert_insert, utcnow
 from forum.extensions import db
+from forum.notifications.levels import raised
 from forum.notifications.models import TopicUser, UserOption
 from forum.notifications.service import mark_topic_read
 from forum.reading.queries import UNREAD, filtered
 from forum.topics.models import Topic
 
 UNTRACKED = {"forum_untracked": True}
-
-
-def _insert(model):
-    """The dialect's INSERT, which has ``on_conflict_do_update`` on SQLite and PostgreSQL."""
-    dialect = db.session.get_bind().dialect.name
-    return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
 
 
 def record_read(user, topic: Topic, post_number: int) -> int:
@@ -40,7 +33,7 @@ def record_read(user, topic: Topic, post_number: int) -> int:
     this commits."""
     number = max(1, min(post_number, topic.highest_post_number or 1))
     now = utcnow()
-    statement = _insert(TopicUser).values(
+    statement = upsert_insert(TopicUser).values(
         user_id=user.id,
         topic_id=topic.id,
         last_read_post_number=number,
@@ -48,13 +41,11 @@ def record_read(user, topic: Topic, post_number: int) -> int:
         last_visited_at=now,
     )
     existing = TopicUser.__table__.c
-    higher = statement.excluded.last_read_post_number > existing.last_read_post_number
     statement = statement.on_conflict_do_update(
         index_elements=[existing.user_id, existing.topic_id],
         set_={
-            "last_read_post_number": case(
-                (higher, statement.excluded.last_read_post_number),
-                else_=existing.last_read_post_number,
+            "last_read_post_number": raised(
+                existing.last_read_post_number, statement.excluded.last_read_post_number
             ),
             # A row that only held a notification level is opened now.
             "first_visited_at": case(
@@ -97,7 +88,7 @@ def mark_all_read(user, topic_ids: list[int] | None = None) -> list[int]:
 def dismiss_new(user) -> None:
     """Empty the person's New list: only topics created from now on are new."""
     now = utcnow()
-    statement = _insert(UserOption).values(user_id=user.id, new_topics_since=now)
+    statement = upsert_insert(UserOption).values(user_id=user.id, new_topics_since=now)
     statement = statement.on_conflict_do_update(
         index_elements=[UserOption.__table__.c.user_id],
         set_={"new_topics_since": statement.excluded.new_topics_since},
