@@ -40,12 +40,11 @@ from forum.mail.models import OutgoingMail
 from forum.mail.queue import ANNOUNCEMENT, DIGEST, MAILING_LIST, NOTIFICATION, SUMMARY
 from forum.mail.reply_keys import reply_address
 from forum.notifications import types
-from forum.notifications.levels import category_level
+from forum.notifications.levels import category_level, own_topic_level
 from forum.notifications.models import (
     WATCHING,
     WATCHING_FIRST_POST,
     Notification,
-    TopicUser,
     UserOption,
 )
 from forum.permissions import can
@@ -193,11 +192,7 @@ def live_post(post_id: int | None, user: User) -> Post:
 def watching(user_id: int, topic: Topic, post_number: int) -> bool:
     """Whether ``user_id`` still watches ``topic`` (or, for a first post, its category
     for first posts)."""
-    own = db.session.scalar(
-        select(TopicUser.notification_level).where(
-            TopicUser.user_id == user_id, TopicUser.topic_id == topic.id
-        )
-    )
+    own = own_topic_level(user_id, topic.id)
     if own is not None:
         return own == WATCHING
     level = category_level(user_id, topic.category)

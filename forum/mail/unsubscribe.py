@@ -24,18 +24,17 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import select
 
 from forum.categories.models import Category
-from forum.database import upsert_insert, utcnow
+from forum.database import utcnow
 from forum.extensions import db
 from forum.mail.models import OutgoingMail
 from forum.mail.queue import ANNOUNCEMENT, DIGEST, MAILING_LIST, NOTIFICATION, SUMMARY
 from forum.notifications import types
+from forum.notifications.levels import own_topic_level, store_category_level, store_topic_level
 from forum.notifications.models import (
     NORMAL,
-    CategoryUser,
     Notification,
-    TopicUser,
-    UserOption,
 )
+from forum.notifications.preferences import store_options
 from forum.topics.models import Topic
 
 #: What a link can turn off.
@@ -159,11 +158,7 @@ def work_out_effect(row: OutgoingMail) -> Effect:
     if kind == types.WATCHING_FIRST_POST:
         return _category(topic.category)
     if kind == types.POSTED:
-        own = db.session.scalar(
-            select(TopicUser.notification_level).where(
-                TopicUser.user_id == row.user_id, TopicUser.topic_id == topic.id
-            )
-        )
+        own = own_topic_level(row.user_id, topic.id)
         # Watching because they chose to watch the topic (or started it), or through its
         # category: turn off whichever it was.
         return _topic(topic) if own is not None else _category(topic.category)
@@ -180,50 +175,22 @@ def find(key: str) -> OutgoingMail | None:
     return row
 
 
-def _options_upsert(user_id: int, **values) -> None:
-    statement = upsert_insert(UserOption).values(user_id=user_id, **values)
-    db.session.execute(statement.on_conflict_do_update(index_elements=["user_id"], set_=values))
-
-
 def apply(row: OutgoingMail) -> Effect:
     """Turn off what ``row``'s link is about, for its recipient, in the current
     transaction, and record that the link was used."""
     effect = effect_of(row)
     user_id = row.user_id
     if effect.what == PERSONAL:
-        _options_upsert(user_id, email_personal=False)
+        store_options(user_id, email_personal=False)
     elif effect.what == LIST_MODE:
-        _options_upsert(user_id, mailing_list_mode="off")
+        store_options(user_id, mailing_list_mode="off")
     elif effect.what == SUMMARY_MAIL:
-        _options_upsert(user_id, summary_frequency="never")
+        store_options(user_id, summary_frequency="never")
     elif effect.what == TOPIC and effect.target_id is not None:
         if db.session.get(Topic, effect.target_id) is not None:
-            now = utcnow()
-            statement = upsert_insert(TopicUser).values(
-                user_id=user_id,
-                topic_id=effect.target_id,
-                notification_level=NORMAL,
-                notifications_reason="user_changed",
-                last_read_post_number=0,
-                first_visited_at=now,
-                last_visited_at=now,
-            )
-            db.session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["user_id", "topic_id"],
-                    set_={"notification_level": NORMAL, "notifications_reason": "user_changed"},
-                )
-            )
+            store_topic_level(user_id, effect.target_id, NORMAL, reason="user_changed")
     elif effect.what == CATEGORY and effect.target_id is not None:
         if db.session.get(Category, effect.target_id) is not None:
-            statement = upsert_insert(CategoryUser).values(
-                user_id=user_id, category_id=effect.target_id, notification_level=NORMAL
-            )
-            db.session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["user_id", "category_id"],
-                    set_={"notification_level": NORMAL},
-                )
-            )
+            store_category_level(user_id, effect.target_id, NORMAL)
     row.unsubscribed_at = utcnow()
     return effect

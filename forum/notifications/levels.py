@@ -65,13 +65,19 @@ def topic_level_for_display(level: int | None) -> int:
     return NORMAL if level in (None, WATCHING_FIRST_POST) else level
 
 
-def effective_topic_level(user_id: int, topic: Topic) -> int:
-    """The level ``user_id`` follows ``topic`` at (three small lookups at most)."""
-    own = db.session.scalar(
+def own_topic_level(user_id: int, topic_id: int) -> int | None:
+    """The level ``user_id`` chose for the topic (or was given by starting or replying to
+    it); ``None`` when it comes from the category."""
+    return db.session.scalar(
         select(TopicUser.notification_level).where(
-            TopicUser.user_id == user_id, TopicUser.topic_id == topic.id
+            TopicUser.user_id == user_id, TopicUser.topic_id == topic_id
         )
     )
+
+
+def effective_topic_level(user_id: int, topic: Topic) -> int:
+    """The level ``user_id`` follows ``topic`` at (three small lookups at most)."""
+    own = own_topic_level(user_id, topic.id)
     if own is not None:
         return topic_level_for_display(own)
     return topic_level_for_display(category_level(user_id, topic.category))
@@ -91,7 +97,7 @@ def set_topic_level(user, topic: Topic | None, value, *, reason: str = "user_cha
     if topic is None or not can(user, "topic.see", topic):
         raise NotFound()
     level = parse_level(value, TOPIC_LEVELS)
-    _upsert_topic_user(user.id, topic.id, level=level, reason=reason)
+    store_topic_level(user.id, topic.id, level, reason=reason)
     db.session.commit()
     return level
 
@@ -101,19 +107,26 @@ def set_category_level(user, category: Category | None, value) -> int:
     if category is None or not can(user, "category.see", category):
         raise NotFound()
     level = parse_level(value, CATEGORY_LEVELS)
+    store_category_level(user.id, category.id, level)
+    db.session.commit()
+    return level
+
+
+def store_category_level(user_id: int, category_id: int, level: int) -> None:
+    """Write a person's level for a category, in the caller's transaction (no checks)."""
     statement = upsert_insert(CategoryUser).values(
-        user_id=user.id, category_id=category.id, notification_level=level
+        user_id=user_id, category_id=category_id, notification_level=level
     )
     db.session.execute(
         statement.on_conflict_do_update(
             index_elements=["user_id", "category_id"], set_={"notification_level": level}
         )
     )
-    db.session.commit()
-    return level
 
 
-def _upsert_topic_user(user_id: int, topic_id: int, *, level: int, reason: str) -> None:
+def store_topic_level(user_id: int, topic_id: int, level: int, *, reason: str) -> None:
+    """Write a person's level for a topic, in the caller's transaction (no checks); their
+    read mark is kept."""
     now = utcnow()
     statement = upsert_insert(TopicUser).values(
         user_id=user_id,

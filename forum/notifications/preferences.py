@@ -86,15 +86,16 @@ def save(user, form) -> None:
     options.mailing_list_include_own = form.get("mailing_list_include_own") == "on"
     options.summary_frequency = summary
     for category_id, level in changes.items():
-        statement = upsert_insert(CategoryUser).values(
-            user_id=user.id, category_id=category_id, notification_level=level
-        )
-        db.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["user_id", "category_id"], set_={"notification_level": level}
-            )
-        )
+        levels.store_category_level(user.id, category_id, level)
     db.session.commit()
+
+
+def store_options(user_id: int, **values) -> None:
+    """Write some of a person's options, creating their row with the defaults for the rest,
+    in the caller's transaction. Options change no page a visitor is served from cache."""
+    statement = upsert_insert(UserOption).values(user_id=user_id, **values)
+    statement = statement.on_conflict_do_update(index_elements=["user_id"], set_=values)
+    db.session.execute(statement.execution_options(forum_untracked=True))
 
 
 def announcement_audience(topic, announcer) -> int:

@@ -4,7 +4,8 @@
   ``topic_users`` row that only ever raises ``last_read_post_number`` (a stale tab or a
   second device never lowers it) and keeps any notification level already set.
 * :func:`mark_all_read` — "Mark all read" on Unread: one UPDATE.
-* :func:`dismiss_new` — "Dismiss new": an UPSERT of ``user_options.new_topics_since``.
+* :func:`dismiss_new` — "Dismiss new": an UPSERT of ``user_options.new_topics_since``
+  (:func:`forum.notifications.preferences.store_options`).
 
 They change nothing a visitor sees, so they do not bump the content version (page caches
 and permission tables stay warm): each runs with ``forum_untracked=True``.
@@ -17,7 +18,8 @@ from sqlalchemy import case, select, update
 from forum.database import upsert_insert, utcnow
 from forum.extensions import db
 from forum.notifications.levels import raised
-from forum.notifications.models import TopicUser, UserOption
+from forum.notifications.models import TopicUser
+from forum.notifications.preferences import store_options
 from forum.notifications.service import mark_topic_read
 from forum.reading.queries import UNREAD, filtered
 from forum.topics.models import Topic
@@ -87,11 +89,5 @@ def mark_all_read(user, topic_ids: list[int] | None = None) -> list[int]:
 
 def dismiss_new(user) -> None:
     """Empty the person's New list: only topics created from now on are new."""
-    now = utcnow()
-    statement = upsert_insert(UserOption).values(user_id=user.id, new_topics_since=now)
-    statement = statement.on_conflict_do_update(
-        index_elements=[UserOption.__table__.c.user_id],
-        set_={"new_topics_since": statement.excluded.new_topics_since},
-    )
-    db.session.execute(statement.execution_options(**UNTRACKED))
+    store_options(user.id, new_topics_since=utcnow())
     db.session.commit()
