@@ -60,16 +60,6 @@ def _fan_out_after_response(response):
     return response
 
 
-def pending_count() -> int:
-    from sqlalchemy import func
-
-    return db.session.scalar(
-        select(func.count())
-        .select_from(NotificationEvent)
-        .where(NotificationEvent.processed_at.is_(None))
-    )
-
-
 def process_pending(limit: int = BATCH) -> int:
     """Fan out up to ``limit`` queued events, oldest first; returns how many were done."""
     done = 0
@@ -262,6 +252,15 @@ def _queue_mail(created: list, post: Post, actor_id, category: Category, topic: 
     mail_queue.enqueue(delayed, delay_seconds=current_app.config["MAIL_PERSONAL_DELAY_SECONDS"])
 
 
+def announcement_recipients(topic: Topic, announcer_id: int | None) -> set[int]:
+    """Who an announcement of ``topic`` reaches: those watching its category (every post
+    or first posts) or the topic itself, who can see it, other than the announcer."""
+    category = topic.category
+    ids = category_watchers(category, topic, (WATCHING, WATCHING_FIRST_POST))
+    ids |= watchers(category, topic)
+    return reachable(category, topic, ids - {announcer_id})
+
+
 def _fan_out_announcement(event: NotificationEvent) -> None:
     topic = db.session.get(Topic, event.topic_id) if event.topic_id else None
     if topic is None or topic.deleted_at is not None:
@@ -269,10 +268,7 @@ def _fan_out_announcement(event: NotificationEvent) -> None:
     first = db.session.scalar(
         select(Post).where(and_(Post.topic_id == topic.id, Post.post_number == 1))
     )
-    category = topic.category
-    ids = category_watchers(category, topic, (WATCHING, WATCHING_FIRST_POST))
-    ids |= watchers(category, topic)
-    allowed = reachable(category, topic, ids - {event.actor_id})
+    allowed = announcement_recipients(topic, event.actor_id)
     rows = [
         {
             "user_id": user_id,

@@ -9,10 +9,8 @@ from forum.database import upsert_insert
 from forum.errors import ValidationFailed
 from forum.extensions import db
 from forum.notifications import levels
-from forum.notifications.fanout import category_watchers, reachable, watchers
+from forum.notifications.fanout import announcement_recipients
 from forum.notifications.models import (
-    WATCHING,
-    WATCHING_FIRST_POST,
     CategoryUser,
     UserOption,
 )
@@ -101,7 +99,4 @@ def store_options(user_id: int, **values) -> None:
 def announcement_audience(topic, announcer) -> int:
     """How many people an announcement of ``topic`` would e-mail now (for the
     confirmation page)."""
-    category = topic.category
-    ids = category_watchers(category, topic, (WATCHING, WATCHING_FIRST_POST))
-    ids |= watchers(category, topic)
-    return len(reachable(category, topic, ids - {announcer.id}))
+    return len(announcement_recipients(topic, announcer.id))
