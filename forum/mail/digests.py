@@ -23,10 +23,8 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import aliased
 
 from forum.accounts.models import User
-from forum.categories.models import Category
 from forum.extensions import db
 from forum.mail import queue
 from forum.mail.compose import (
@@ -42,12 +40,11 @@ from forum.mail.compose import (
     topic_path,
 )
 from forum.mail.models import OutgoingMail
+from forum.notifications.levels import LevelJoin
 from forum.notifications.models import (
     MUTED,
     WATCHING,
     WATCHING_FIRST_POST,
-    CategoryUser,
-    TopicUser,
     UserOption,
 )
 from forum.permissions import can, category_levels
@@ -66,41 +63,15 @@ EXCERPT_LENGTH = 300
 # -- Choosing what goes in ------------------------------------------------------------------
 
 
-def _levels(user_id: int):
-    """The person's own topic and category rows (outer-joined), and their effective level
-    for a topic: the topic's, else the category's, else the category's default."""
-    topic_user = aliased(TopicUser)
-    category_user = aliased(CategoryUser)
-    category_level = func.coalesce(
-        category_user.notification_level, Category.default_notification_level
-    )
-    level = func.coalesce(topic_user.notification_level, category_level)
-    joins = (
-        (
-            topic_user,
-            and_(topic_user.topic_id == Topic.id, topic_user.user_id == user_id),
-        ),
-        (
-            category_user,
-            and_(category_user.category_id == Topic.category_id, category_user.user_id == user_id),
-        ),
-    )
-    return joins, topic_user, category_level, level
-
-
 def digest_post_ids(user: User, since: datetime, until: datetime, include_own: bool) -> list[int]:
     """Posts of ``(since, until]`` in what ``user`` watches and can see, oldest first."""
     visible = list(category_levels(user))
     if not visible:
         return []
-    joins, topic_user, category_level, level = _levels(user.id)
-    query = (
-        select(Post.id, Post.topic_id)
-        .join(Topic, Topic.id == Post.topic_id)
-        .join(Category, Category.id == Topic.category_id)
+    levels = LevelJoin.new()
+    query = levels.apply(
+        select(Post.id, Post.topic_id).join(Topic, Topic.id == Post.topic_id), user.id
     )
-    for target, condition in joins:
-        query = query.outerjoin(target, condition)
     query = query.where(
         Post.created_at > since,
         Post.created_at <= until,
@@ -108,12 +79,12 @@ def digest_post_ids(user: User, since: datetime, until: datetime, include_own: b
         Topic.deleted_at.is_(None),
         Topic.category_id.in_(visible),
         or_(
-            level == WATCHING,
+            levels.level == WATCHING,
             # A new topic in a category watched for first posts.
             and_(
                 Post.post_number == 1,
-                topic_user.notification_level.is_(None),
-                category_level == WATCHING_FIRST_POST,
+                levels.topic_user.notification_level.is_(None),
+                levels.category_level == WATCHING_FIRST_POST,
             ),
         ),
     )
@@ -138,15 +109,9 @@ def hot_topics(user: User, since: datetime, until: datetime) -> list[tuple[int, 
     visible = list(category_levels(user))
     if not visible:
         return []
-    joins, _topic_user, _category_level, level = _levels(user.id)
+    levels = LevelJoin.new()
     posts = func.count(Post.id).label("posts")
-    query = (
-        select(Topic.id, posts)
-        .join(Post, Post.topic_id == Topic.id)
-        .join(Category, Category.id == Topic.category_id)
-    )
-    for target, condition in joins:
-        query = query.outerjoin(target, condition)
+    query = levels.apply(select(Topic.id, posts).join(Post, Post.topic_id == Topic.id), user.id)
     rows = db.session.execute(
         query.where(
             Post.created_at > since,
@@ -154,7 +119,7 @@ def hot_topics(user: User, since: datetime, until: datetime) -> list[tuple[int, 
             Post.deleted_at.is_(None),
             Topic.deleted_at.is_(None),
             Topic.category_id.in_(visible),
-            level != MUTED,
+            levels.level != MUTED,
         )
         .group_by(Topic.id, Topic.views)
         .order_by(posts.desc(), Topic.views.desc(), Topic.id.desc())

@@ -8,7 +8,10 @@ is a category level; for a topic it means Normal.
 
 from __future__ import annotations
 
-from sqlalchemy import case, select
+from dataclasses import dataclass
+
+from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy.orm import aliased
 
 from forum.categories.models import Category
 from forum.database import upsert_insert, utcnow
@@ -63,6 +66,48 @@ def parse_level(value, allowed: tuple[int, ...]) -> int:
 
 def topic_level_for_display(level: int | None) -> int:
     return NORMAL if level in (None, WATCHING_FIRST_POST) else level
+
+
+@dataclass(frozen=True)
+class LevelJoin:
+    """A person's effective level for each topic, as SQL: the tables joined onto
+    ``topics`` for them (their topic row, their category row and the topic's category, as
+    aliases so they never clash with a query's own joins), and the levels computed from
+    them. Used by the New and Unread lists and by the daily digest and summary."""
+
+    topic_user: type
+    category_user: type
+    category: type
+
+    @classmethod
+    def new(cls) -> LevelJoin:
+        return cls(
+            aliased(TopicUser, name="level_tu"),
+            aliased(CategoryUser, name="level_cu"),
+            aliased(Category, name="level_cat"),
+        )
+
+    @property
+    def category_level(self):
+        """The person's level for the topic's category (theirs, else its default)."""
+        return func.coalesce(
+            self.category_user.notification_level, self.category.default_notification_level
+        )
+
+    @property
+    def level(self):
+        """The person's effective level for the topic, as SQL."""
+        return func.coalesce(self.topic_user.notification_level, self.category_level)
+
+    def apply(self, query: Select, user_id: int, *, inner: bool = False) -> Select:
+        """``query`` (which selects from ``topics``, or joins them) with the person's rows
+        joined. ``inner``: only topics that have a ``topic_users`` row (Unread's case)."""
+        tu, cu, cat = self.topic_user, self.category_user, self.category
+        on_tu = and_(tu.topic_id == Topic.id, tu.user_id == user_id)
+        query = query.join(cat, cat.id == Topic.category_id)
+        query = query.join(tu, on_tu) if inner else query.outerjoin(tu, on_tu)
+        on_cu = and_(cu.category_id == Topic.category_id, cu.user_id == user_id)
+        return query.outerjoin(cu, on_cu)
 
 
 def own_topic_level(user_id: int, topic_id: int) -> int | None:

@@ -14,11 +14,11 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from forum.extensions import db
+from forum.notifications.levels import LevelJoin
 from forum.notifications.models import MUTED, NORMAL, WATCHING_FIRST_POST
 from forum.permissions import category_levels
 from forum.reading.rules import (
     TRACKED,
-    Joined,
     dismissed_since,
     new_conditions,
     new_floor,
@@ -44,7 +44,7 @@ def filtered(user, which: str, *columns):
     visible = _visible(user)
     if not visible:
         return None
-    joined = Joined.new()
+    joined = LevelJoin.new()
     query = select(*columns) if columns else select(Topic)
     query = joined.apply(query.select_from(Topic), user.id, inner=which == UNREAD)
     conditions = new_conditions(user, joined) if which == NEW else unread_conditions(joined)
@@ -123,7 +123,7 @@ def states(user, topics) -> dict[int, TopicReading]:
     if not signed_in(user) or not topics:
         return {}
     by_id = {topic.id: topic for topic in topics}
-    joined = Joined.new()
+    joined = LevelJoin.new()
     columns = (
         Topic.id,
         joined.topic_user.last_read_post_number,

@@ -2,7 +2,8 @@
 
 **Effective level.** A topic's notification level for a person is their ``topic_users`` level
 when set, else their ``category_users`` level for the topic's category, else the category's
-``default_notification_level``. For a topic, Watching first post (4) counts as Normal.
+``default_notification_level`` (as SQL: :class:`forum.notifications.levels.LevelJoin`). For a
+topic, Watching first post (4) counts as Normal.
 
 **Opened.** A person has opened a topic when their ``topic_users`` row has
 ``last_read_post_number > 0``. Any recorded read raises it to at least 1 (every topic has
@@ -22,23 +23,14 @@ is that difference (deleted posts included, as post numbers are).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import func, or_, select
 
-from forum.categories.models import Category
 from forum.database import utcnow
-from forum.notifications.models import (
-    MUTED,
-    TRACKING,
-    WATCHING,
-    CategoryUser,
-    TopicUser,
-    UserOption,
-)
+from forum.notifications.levels import LevelJoin
+from forum.notifications.models import MUTED, TRACKING, WATCHING, UserOption
 from forum.topics.models import Topic
 
 #: Effective levels whose topics show an unread count and appear in Unread.
@@ -62,44 +54,7 @@ def dismissed_since(user_id: int):
     )
 
 
-@dataclass(frozen=True)
-class Joined:
-    """The tables joined onto ``topics`` for one person: their topic row, their category
-    row and the topic's category (as aliases, so they never clash with a query's own joins),
-    and the effective level computed from them."""
-
-    topic_user: type
-    category_user: type
-    category: type
-
-    @classmethod
-    def new(cls) -> Joined:
-        return cls(
-            aliased(TopicUser, name="reading_tu"),
-            aliased(CategoryUser, name="reading_cu"),
-            aliased(Category, name="reading_cat"),
-        )
-
-    @property
-    def level(self):
-        return func.coalesce(
-            self.topic_user.notification_level,
-            self.category_user.notification_level,
-            self.category.default_notification_level,
-        )
-
-    def apply(self, query: Select, user_id: int, *, inner: bool = False) -> Select:
-        """``query`` (which selects from ``topics``) with the person's rows joined.
-        ``inner``: only topics that have a ``topic_users`` row (Unread's case)."""
-        tu, cu, cat = self.topic_user, self.category_user, self.category
-        on_tu = and_(tu.topic_id == Topic.id, tu.user_id == user_id)
-        query = query.join(cat, cat.id == Topic.category_id)
-        query = query.join(tu, on_tu) if inner else query.outerjoin(tu, on_tu)
-        on_cu = and_(cu.category_id == Topic.category_id, cu.user_id == user_id)
-        return query.outerjoin(cu, on_cu)
-
-
-def new_conditions(user, joined: Joined, *, now: datetime | None = None) -> list:
+def new_conditions(user, joined: LevelJoin, *, now: datetime | None = None) -> list:
     """WHERE conditions for "new" (visibility is the caller's)."""
     floor = new_floor(user, now)
     return [
@@ -112,7 +67,7 @@ def new_conditions(user, joined: Joined, *, now: datetime | None = None) -> list
     ]
 
 
-def unread_conditions(joined: Joined) -> list:
+def unread_conditions(joined: LevelJoin) -> list:
     """WHERE conditions for "unread" (visibility is the caller's)."""
     tu = joined.topic_user
     return [
