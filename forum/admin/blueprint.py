@@ -37,6 +37,12 @@ def _admins_only():
     g.nav_active = "admin"
 
 
+def page_number() -> int:
+    """``?page=N`` of an admin list, from 1 (anything else: the first page)."""
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
 def get_or_404(model, object_id):
     """The row with this primary key, or :class:`NotFound` (out-of-range ids included)."""
     if not isinstance(object_id, int) or not 0 < object_id <= MAX_ID:

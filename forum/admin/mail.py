@@ -14,6 +14,7 @@ from forum.admin.blueprint import (
     bp,
     confirm_page,
     get_or_404,
+    page_number,
     redirect_back,
 )
 from forum.database import utcnow
@@ -39,16 +40,11 @@ KIND_LABELS = {
 }
 
 
-def _page() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
-
-
 @bp.get("/mail")
 def mail():
     status = request.args.get("status", FAILED)
     status = status if status in TABS else FAILED
-    page = _page()
+    page = page_number()
     rows = db.session.scalars(
         select(OutgoingMail)
         .where(OutgoingMail.status == status)

@@ -15,6 +15,7 @@ from forum.admin.blueprint import (
     bp,
     confirm_page,
     get_or_404,
+    page_number,
     redirect_back,
 )
 from forum.extensions import db
@@ -26,17 +27,12 @@ def _user(user_id: int) -> User:
     return get_or_404(User, user_id)
 
 
-def _page() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
-
-
 @bp.get("/users")
 def users():
     status = request.args.get("status", "")
     status = status if status in STATUSES else ""
     q = request.args.get("q", "").strip()[:100].replace("\x00", "")
-    page = _page()
+    page = page_number()
     query = select(User)
     if status:
         query = query.where(User.status == status)

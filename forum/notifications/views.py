@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from forum.accounts.views import safe_next
 from forum.categories.models import Category
 from forum.errors import ForumError, InvalidParameters
 from forum.extensions import db
@@ -77,12 +78,7 @@ def category_level(category_id):
         current_user, category, request.form.get("notification_level", "")
     )
     flash(f"{category.name}: {LEVEL_NAMES[level]}.", "success")
-    return redirect(request.form.get("next") if _safe_next() else url_for("categories.index"), 303)
-
-
-def _safe_next() -> bool:
-    target = request.form.get("next", "")
-    return target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return redirect(safe_next(request.form.get("next")) or url_for("categories.index"), 303)
 
 
 @bp.route("/my/preferences/emails", methods=["GET", "POST"])

@@ -321,3 +321,16 @@ def test_plugin_notifications_need_a_registered_type(app):
     assert service.notify(alice.id, "mentioned", message="Hi", url="/t/1", dedupe_key="k:1") is None
     db.session.commit()
     assert json.loads(db.session.scalars(select(Notification)).one().data)["url"] == "/t/1"
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example", "https://evil.example/"])
+def test_the_category_level_form_never_redirects_off_site(app, client, auth, target):
+    alice = make_user("alice")
+    category = make_category("Open")
+    auth.login_as(alice)
+    response = client.post(
+        f"/c/{category.id}/notification-level", data={"notification_level": "3", "next": target}
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/categories"
+    assert levels.category_level(alice.id, category) == WATCHING
