@@ -179,7 +179,8 @@ def category_watchers(category: Category, topic: Topic, levels: tuple[int, ...])
 
 
 def reachable(category: Category, topic: Topic, user_ids: set[int]) -> set[int]:
-    """Those of ``user_ids`` who can see the topic and have not muted it."""
+    """Those of ``user_ids`` who can see the topic and do not follow it at Muted (their own
+    level for it, else for its category, else the category's default)."""
     if not user_ids:
         return set()
     muted_topic = select(TopicUser.user_id).where(
@@ -188,9 +189,18 @@ def reachable(category: Category, topic: Topic, user_ids: set[int]) -> set[int]:
     chose_topic = select(TopicUser.user_id).where(
         TopicUser.topic_id == topic.id, TopicUser.notification_level.is_not(None)
     )
-    muted_category = select(CategoryUser.user_id).where(
-        CategoryUser.category_id == category.id, CategoryUser.notification_level == MUTED
-    )
+    if category.default_notification_level == MUTED:  # only a chosen level unmutes it
+        category_unmuted = User.id.in_(
+            select(CategoryUser.user_id).where(
+                CategoryUser.category_id == category.id, CategoryUser.notification_level != MUTED
+            )
+        )
+    else:
+        category_unmuted = User.id.not_in(
+            select(CategoryUser.user_id).where(
+                CategoryUser.category_id == category.id, CategoryUser.notification_level == MUTED
+            )
+        )
     found: set[int] = set()
     ids = list(user_ids)
     for start in range(0, len(ids), 900):
@@ -200,7 +210,7 @@ def reachable(category: Category, topic: Topic, user_ids: set[int]) -> set[int]:
                     User.id.in_(ids[start : start + 900]),
                     can_see_category(category),
                     User.id.not_in(muted_topic),
-                    or_(User.id.not_in(muted_category), User.id.in_(chose_topic)),
+                    or_(category_unmuted, User.id.in_(chose_topic)),
                 )
             )
         )

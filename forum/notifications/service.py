@@ -128,41 +128,34 @@ def _direct_recipients(post: Post, usernames: list[str]) -> list[Recipient]:
 
 
 def _who_may_know(topic: Topic, user_ids: list[int]) -> set[int]:
-    """Those of ``user_ids`` who are active, can see ``topic`` and have not muted it or its
-    category (a handful of people: ``can`` is asked for each)."""
+    """Those of ``user_ids`` who are active, can see ``topic`` and do not follow it at Muted
+    (their own level for it, else for its category, else the category's default): a
+    handful of people, so ``can`` is asked for each."""
     users = db.session.scalars(
         select(User).where(User.id.in_(set(user_ids)), User.status == "active")
     ).all()
-    muted = set(
-        db.session.scalars(
-            select(TopicUser.user_id).where(
-                TopicUser.topic_id == topic.id,
-                TopicUser.user_id.in_(user_ids),
-                TopicUser.notification_level == MUTED,
-            )
-        )
-    )
-    chosen = set(
-        db.session.scalars(
-            select(TopicUser.user_id).where(
+    own = dict(
+        db.session.execute(
+            select(TopicUser.user_id, TopicUser.notification_level).where(
                 TopicUser.topic_id == topic.id,
                 TopicUser.user_id.in_(user_ids),
                 TopicUser.notification_level.is_not(None),
             )
-        )
+        ).all()
     )
-    muted |= {
-        user_id
-        for user_id in db.session.scalars(
-            select(CategoryUser.user_id).where(
-                CategoryUser.category_id == topic.category_id,
-                CategoryUser.user_id.in_(user_ids),
-                CategoryUser.notification_level == MUTED,
+    by_category = dict(
+        db.session.execute(
+            select(CategoryUser.user_id, CategoryUser.notification_level).where(
+                CategoryUser.category_id == topic.category_id, CategoryUser.user_id.in_(user_ids)
             )
-        )
-        if user_id not in chosen
+        ).all()
+    )
+    default = topic.category.default_notification_level
+    return {
+        u.id
+        for u in users
+        if own.get(u.id, by_category.get(u.id, default)) != MUTED and can(u, "topic.see", topic)
     }
-    return {u.id for u in users if u.id not in muted and can(u, "topic.see", topic)}
 
 
 def create(recipients: list[Recipient], *, post: Post | None, actor_id: int | None) -> list:

@@ -334,3 +334,16 @@ def test_the_category_level_form_never_redirects_off_site(app, client, auth, tar
     assert response.status_code == 303
     assert response.headers["Location"] == "/categories"
     assert levels.category_level(alice.id, category) == WATCHING
+
+
+def test_a_category_muted_by_default_tells_only_those_who_unmuted_it(app):
+    author, replier, quiet, keen = (make_user(n) for n in ("author", "replier", "quiet", "keen"))
+    for person in (quiet, keen):
+        add_member(person, "secretaries")
+    category = make_category("Noisy", default_notification_level=MUTED)
+    watch_category(keen, category)
+    first = make_topic(author, category, raw="Over to @secretaries, and @quiet in particular.")
+    make_reply(first.topic, replier, raw="Thoughts, @quiet and @keen?")
+    fanout.process_pending()
+    assert notes(quiet) == []
+    assert sorted(notes(keen)) == [("group_mentioned", 1), ("mentioned", 2)]
