@@ -115,6 +115,7 @@ def _fan_out_post(event: NotificationEvent) -> None:
     category = topic.category
     data = json.loads(event.data or "{}")
     recipients: list[Recipient] = []
+    watching: set[int] | None = None
     for name in data.get("groups", []):
         members = db.session.scalars(
             select(GroupMembership.user_id)
@@ -128,12 +129,13 @@ def _fan_out_post(event: NotificationEvent) -> None:
                 Recipient(uid, types.WATCHING_FIRST_POST)
                 for uid in category_watchers(category, topic, (WATCHING_FIRST_POST,))
             )
-        recipients.extend(Recipient(uid, types.POSTED) for uid in watchers(category, topic))
+        watching = watchers(category, topic)
+        recipients.extend(Recipient(uid, types.POSTED) for uid in watching)
     allowed = reachable(category, topic, {r.user_id for r in recipients} - {event.actor_id})
     created = create(
         [r for r in recipients if r.user_id in allowed], post=post, actor_id=event.actor_id
     )
-    _queue_mail(created, post, event.actor_id, category, topic)
+    _queue_mail(created, post, event.actor_id, category, topic, watching)
 
 
 def watchers(category: Category, topic: Topic) -> set[int]:
@@ -217,9 +219,12 @@ def reachable(category: Category, topic: Topic, user_ids: set[int]) -> set[int]:
     return found
 
 
-def _queue_mail(created: list, post: Post, actor_id, category: Category, topic: Topic) -> None:
+def _queue_mail(
+    created: list, post: Post, actor_id, category: Category, topic: Topic, watching=None
+) -> None:
     """Mailing-list readers get the whole post at once; everyone else who wants e-mail
-    about notifications gets a notification mail after the usual delay (not if read)."""
+    about notifications gets a notification mail after the usual delay (not if read).
+    ``watching``: the topic's watchers, when the caller has them already."""
     settings = email_settings([user_id for _, user_id, _ in created] + [actor_id or 0])
     now_list, delayed = [], []
     for notification_id, user_id, kind in created:
@@ -247,7 +252,9 @@ def _queue_mail(created: list, post: Post, actor_id, category: Category, topic: 
             delayed.append(message)
     actor = settings.get(actor_id)
     if actor and actor[1] and actor[1].mailing_list_mode == "every_post":
-        if actor[1].mailing_list_include_own and actor_id in watchers(category, topic):
+        if watching is None:  # not asked yet (an edit's fan-out)
+            watching = watchers(category, topic)
+        if actor[1].mailing_list_include_own and actor_id in watching:
             now_list.append(
                 mail_queue.Message(
                     user_id=actor_id,

@@ -347,3 +347,22 @@ def test_a_category_muted_by_default_tells_only_those_who_unmuted_it(app):
     fanout.process_pending()
     assert notes(quiet) == []
     assert sorted(notes(keen)) == [("group_mentioned", 1), ("mentioned", 2)]
+
+
+def test_mailing_list_readers_may_get_their_own_posts(app):
+    author, lister = make_user("author"), make_user("lister")
+    category = make_category()
+    watch_category(lister, category)
+    db.session.add(
+        UserOption(user_id=lister.id, mailing_list_mode="every_post", mailing_list_include_own=True)
+    )
+    db.session.commit()
+    first = make_topic(author, category)
+    reply = make_reply(first.topic, lister)
+    fanout.process_pending()
+    own = db.session.scalars(
+        select(OutgoingMail).where(
+            OutgoingMail.user_id == lister.id, OutgoingMail.post_id == reply.id
+        )
+    ).all()
+    assert [m.kind for m in own] == ["mailing_list"]
