@@ -11,7 +11,7 @@ from forum.accounts.views import safe_next
 from forum.categories.models import Category
 from forum.errors import ForumError, InvalidParameters
 from forum.extensions import db
-from forum.notifications import levels, preferences, service
+from forum.notifications import levels, preferences, service, types
 from forum.notifications.models import LEVEL_HELP, LEVEL_NAMES
 from forum.permissions import can
 from forum.topics import queries
@@ -44,7 +44,7 @@ def open_notification(notification_id):
     if not current_user.is_authenticated:
         return _sign_in()
     notification = service.own_notification(current_user, notification_id)
-    described = service.types.describe(notification)
+    described = types.describe(notification)
     if not notification.read:
         service.mark_read(current_user, notification.id)
     return redirect(described.url, 303)

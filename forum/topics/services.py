@@ -48,10 +48,12 @@ def lookup_mentions(candidates: set[str]) -> dict:
         )
     )
     found: dict = dict(rows.all())
-    groups = db.session.scalars(
-        select(Group.name).where(Group.name.in_(candidates - set(found)), Group.builtin.is_(False))
-    )
-    found.update({name: MentionedGroup(name) for name in groups})
+    others = candidates - set(found)
+    if others:  # only names that are not people can be groups
+        groups = db.session.scalars(
+            select(Group.name).where(Group.name.in_(others), Group.builtin.is_(False))
+        )
+        found.update({name: MentionedGroup(name) for name in groups})
     return found
 
 
