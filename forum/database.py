@@ -9,6 +9,7 @@ deferred so they never queue behind a writer.
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, datetime
 
@@ -40,6 +41,16 @@ def upsert_insert(target):
 
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     return dialect.insert(target)
+
+
+def stored_json(text: str | None) -> dict:
+    """A JSON object kept in a text column (``data`` of notifications, events and mail);
+    ``{}`` when it is empty, unreadable or not an object."""
+    try:
+        data = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def utcnow() -> datetime:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import email.policy
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from datetime import UTC
@@ -33,7 +32,7 @@ from sqlalchemy import select
 from forum.accounts.models import User
 from forum.bootstrap import UNCATEGORIZED
 from forum.categories.models import Category
-from forum.database import utcnow
+from forum.database import stored_json, utcnow
 from forum.extensions import db
 from forum.mail import unsubscribe
 from forum.mail.models import OutgoingMail
@@ -405,8 +404,4 @@ def compose(row: OutgoingMail) -> Composed:
 
 
 def row_data(row: OutgoingMail) -> dict:
-    try:
-        data = json.loads(row.data or "{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+    return stored_json(row.data)

@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import select
 
 from forum.categories.models import Category
-from forum.database import utcnow
+from forum.database import stored_json, utcnow
 from forum.extensions import db
 from forum.mail.models import OutgoingMail
 from forum.mail.queue import ANNOUNCEMENT, DIGEST, MAILING_LIST, NOTIFICATION, SUMMARY
@@ -60,17 +60,9 @@ class Effect:
     reason: str = ""
 
 
-def _data(row: OutgoingMail) -> dict:
-    try:
-        data = json.loads(row.data or "{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def effect_of(row: OutgoingMail) -> Effect:
     """What ``row``'s link turns off: as recorded when it was composed, else worked out now."""
-    stored = _data(row).get("unsubscribe")
+    stored = stored_json(row.data).get("unsubscribe")
     if isinstance(stored, dict) and stored.get("what") in (
         PERSONAL,
         LIST_MODE,
@@ -90,7 +82,7 @@ def effect_of(row: OutgoingMail) -> Effect:
 
 def data_with_effect(row: OutgoingMail, effect: Effect) -> str:
     """The row's ``data`` with ``effect`` kept in it (written when the message is sent)."""
-    data = _data(row)
+    data = stored_json(row.data)
     data["unsubscribe"] = asdict(effect)
     return json.dumps(data)
 

@@ -10,7 +10,6 @@ leaves it to be retried by the next request or by ``flask forum mail send``.
 
 from __future__ import annotations
 
-import json
 import logging
 
 from flask import Flask, current_app, g
@@ -18,7 +17,7 @@ from sqlalchemy import and_, or_, select, update
 
 from forum.accounts.models import Group, GroupMembership, User
 from forum.categories.models import Category
-from forum.database import begin_write, utcnow
+from forum.database import begin_write, stored_json, utcnow
 from forum.extensions import db
 from forum.mail import queue as mail_queue
 from forum.notifications import types
@@ -113,7 +112,7 @@ def _fan_out_post(event: NotificationEvent) -> None:
     if topic.deleted_at is not None:
         return
     category = topic.category
-    data = json.loads(event.data or "{}")
+    data = stored_json(event.data)
     recipients: list[Recipient] = []
     watching: set[int] | None = None
     for name in data.get("groups", []):

@@ -7,12 +7,12 @@ key in ``notification_type_name``.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from forum.accounts.models import User
+from forum.database import stored_json
 from forum.extensions import db
 from forum.hooktypes import NotificationType
 from forum.notifications.models import Notification
@@ -82,11 +82,7 @@ def discourse_code(key: str) -> int:
 
 
 def data_of(notification: Notification) -> dict:
-    try:
-        data = json.loads(notification.data or "{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+    return stored_json(notification.data)
 
 
 def describe_many(notifications: list[Notification]) -> dict[int, Described]:
