@@ -35,6 +35,7 @@ from forum.notifications.service import (
     create,
     email_settings,
     insert_notifications,
+    post_message,
 )
 from forum.topics.models import Post, Topic
 
@@ -233,15 +234,7 @@ def _queue_mail(
         mode = options.mailing_list_mode if options else "off"
         personal = options.email_personal if options else True
         watched = kind in (types.POSTED, types.WATCHING_FIRST_POST)
-        message = mail_queue.Message(
-            user_id=user_id,
-            to_address=address,
-            kind=mail_queue.NOTIFICATION,
-            dedupe_key=mail_queue.post_key(post.id, user_id),
-            notification_id=notification_id,
-            post_id=post.id,
-            topic_id=topic.id,
-        )
+        message = post_message(notification_id, user_id, address, post)
         if mode == "every_post" and watched:
             message.kind = mail_queue.MAILING_LIST
             now_list.append(message)
@@ -254,16 +247,9 @@ def _queue_mail(
         if watching is None:  # not asked yet (an edit's fan-out)
             watching = watchers(category, topic)
         if actor[1].mailing_list_include_own and actor_id in watching:
-            now_list.append(
-                mail_queue.Message(
-                    user_id=actor_id,
-                    to_address=actor[0],
-                    kind=mail_queue.MAILING_LIST,
-                    dedupe_key=mail_queue.post_key(post.id, actor_id),
-                    post_id=post.id,
-                    topic_id=topic.id,
-                )
-            )
+            own = post_message(None, actor_id, actor[0], post)
+            own.kind = mail_queue.MAILING_LIST
+            now_list.append(own)
     mail_queue.enqueue(now_list)
     mail_queue.enqueue(delayed, delay_seconds=current_app.config["MAIL_PERSONAL_DELAY_SECONDS"])
 

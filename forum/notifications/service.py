@@ -212,6 +212,20 @@ def email_settings(user_ids) -> dict[int, tuple[str, UserOption | None]]:
     return {user_id: (email, options) for user_id, email, options in rows}
 
 
+def post_message(notification_id: int | None, user_id: int, address: str, post: Post):
+    """The e-mail telling one person of a notification about ``post`` (one per person and
+    post, whatever the reason: see :func:`forum.mail.queue.post_key`)."""
+    return mail_queue.Message(
+        user_id=user_id,
+        to_address=address,
+        kind=mail_queue.NOTIFICATION,
+        dedupe_key=mail_queue.post_key(post.id, user_id),
+        notification_id=notification_id,
+        post_id=post.id,
+        topic_id=post.topic_id,
+    )
+
+
 def queue_personal_mail(created: list, *, post: Post) -> None:
     """Queue the e-mail of each new notification whose recipient wants them: sent after
     ``MAIL_PERSONAL_DELAY_SECONDS``, and not at all if read on the site meanwhile."""
@@ -222,17 +236,7 @@ def queue_personal_mail(created: list, *, post: Post) -> None:
     for notification_id, user_id, _kind in created:
         address, options = settings.get(user_id, (None, None))
         if address and (options is None or options.email_personal):
-            messages.append(
-                mail_queue.Message(
-                    user_id=user_id,
-                    to_address=address,
-                    kind=mail_queue.NOTIFICATION,
-                    dedupe_key=mail_queue.post_key(post.id, user_id),
-                    notification_id=notification_id,
-                    post_id=post.id,
-                    topic_id=post.topic_id,
-                )
-            )
+            messages.append(post_message(notification_id, user_id, address, post))
     mail_queue.enqueue(messages, delay_seconds=current_app.config["MAIL_PERSONAL_DELAY_SECONDS"])
 
 
