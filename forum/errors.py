@@ -160,6 +160,12 @@ def _from_http_exception(exc: HTTPException) -> ForumError:
         if limit is not None and limit.error_message:
             error.messages.insert(0, exc.description)
         return error
+    if exc.code == 413:
+        from forum.uploads import too_large_message
+
+        error = ForumError(too_large_message())
+        error.status, error.title, error.error_type = 413, "Too large", "too_large"
+        return error
     error = ForumError(exc.description or exc.name)
     error.status = exc.code or 500
     error.title = exc.name

@@ -9,7 +9,8 @@ that is not valid UTF-8 is refused here with 400 ``invalid_parameters``, naming 
 it can, as JSON in Discourse's shape or as an HTML error page (:func:`forum.errors.wants_json`).
 NUL bytes in the query string or path are refused too (PostgreSQL cannot store or compare
 them); NUL bytes in body fields are refused by :func:`forum.validation.clean_text`, which
-names the field.
+names the field. Views that take files (:mod:`forum.uploads`) get a larger limit, and their
+bodies are streamed rather than read whole.
 
 One more check belongs before authentication: a write to the JSON API that carries no
 credentials at all (no ``Api-Key``, no session) is answered 403 ``not_logged_in``, as Discourse
@@ -22,8 +23,10 @@ from __future__ import annotations
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, g, request, session
+from werkzeug.exceptions import HTTPException
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
+from forum import uploads
 from forum.accounts.models import AnonymousUser
 from forum.database import SAFE_METHODS
 from forum.errors import ForumError, InvalidParameters, NotLoggedIn
@@ -119,9 +122,12 @@ def check_request() -> None:
         return
     try:
         check_url()
-        check_body()
+        if uploads.prepare_request():  # streamed in, never read whole: see forum.uploads
+            uploads.check_text_fields()
+        else:
+            check_body()
         check_api_write_credentials()
-    except ForumError:
+    except (ForumError, HTTPException):
         # Refused before authentication ran: an HTML error page is drawn for a visitor.
         g.setdefault("_login_user", AnonymousUser())
         raise

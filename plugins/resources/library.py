@@ -1,0 +1,256 @@
+"""The library's list: filters, facet counts, sorting and pages, all in SQL.
+
+One call, :func:`browse`, serves the library page, a category's library view and the JSON
+list: a count, one page of items, and a ``GROUP BY`` per facet over the filtered items the
+viewer may see (so the counts never reveal an item they may not see). Superseded, archived
+and withdrawn items are left out unless asked for, or unless the status facet names them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from sqlalchemy import and_, func, select
+
+from forum.errors import InvalidParameters
+from forum.extensions import db
+
+from . import access
+from . import vocabulary as v
+from .models import Resource, ResourceNation, ResourceTopic
+
+SORTS = {"newest": "Newest", "title": "Title", "downloads": "Most downloaded"}
+#: Facets with a fixed vocabulary: ``{parameter: (label, {key: label})}``.
+ENUM_FACETS = {
+    "collection": ("Collection", v.COLLECTIONS),
+    "type": ("Type", v.RESOURCE_TYPES),
+    "topic": ("Topic", v.TOPIC_NAMES),
+    "nation": ("Nation", v.NATIONS),
+    "status": ("Status", v.STATUSES),
+}
+MAX_SOURCE_FACET = 30
+
+
+@dataclass(frozen=True)
+class Filters:
+    collection: str = ""
+    type: str = ""
+    topic: str = ""
+    nation: str = ""
+    status: str = ""
+    source: str = ""
+    due: bool = False
+    superseded: bool = False
+    sort: str = "newest"
+    page: int = 1
+
+    def args(self, **changes) -> dict[str, str]:
+        """Query-string arguments for these filters with ``changes`` (``None`` removes)."""
+        merged = {**self.__dict__, "page": 1, **changes}
+        out = {}
+        for name, value in merged.items():
+            default = getattr(Filters, name)
+            if value in (None, "", False) or value == default:
+                continue
+            out[name] = "1" if value is True else str(value)
+        return out
+
+    @property
+    def active(self) -> bool:
+        return any(
+            (self.collection, self.type, self.topic, self.nation, self.status, self.source,
+             self.due)
+        )  # fmt: skip
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    #: ``(key, label, count)`` for each value present in the filtered items.
+    values: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+@dataclass
+class LibraryPage:
+    filters: Filters
+    items: list[Resource]
+    total: int
+    facets: list[Facet]
+    due_count: int
+    per_page: int
+    #: Topics the category shows (a category's library), else empty.
+    scope_topics: tuple[str, ...] = ()
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def parse(args: Mapping) -> Filters:
+    """Filters from a query string; an unknown value is refused with its name."""
+
+    def one(name: str) -> str:
+        value = args.get(name, "")
+        return value.strip() if isinstance(value, str) else ""
+
+    values = {}
+    for name, (_label, options) in ENUM_FACETS.items():
+        value = one(name)
+        if value and value not in options:
+            raise InvalidParameters(name, f"{value[:40]!r} is not one of the choices")
+        values[name] = value
+    sort = one("sort") or "newest"
+    if sort not in SORTS:
+        raise InvalidParameters("sort", "newest, title or downloads")
+    page_text = one("page") or "1"
+    if not page_text.isdigit() or not 1 <= int(page_text) <= 100_000:
+        raise InvalidParameters("page", "a page number")
+    source = one("source")[:200]
+    return Filters(
+        **values,
+        source=source,
+        due=one("due") in ("1", "true", "yes"),
+        superseded=one("superseded") in ("1", "true", "yes"),
+        sort=sort,
+        page=int(page_text),
+    )
+
+
+def _conditions(user, filters: Filters, topics: tuple[str, ...], today: date) -> list:
+    conditions = [access.visible(user)]
+    if filters.status:
+        conditions.append(Resource.status == filters.status)
+    elif not filters.superseded:
+        conditions.append(Resource.status.not_in(v.HIDDEN_BY_DEFAULT))
+    if filters.collection:
+        conditions.append(Resource.collection == filters.collection)
+    if filters.type:
+        conditions.append(Resource.resource_type == filters.type)
+    if filters.source:
+        conditions.append(Resource.source_org == filters.source)
+    if filters.due:
+        conditions.append(Resource.review_date <= today)
+    if filters.topic:
+        conditions.append(
+            Resource.id.in_(
+                select(ResourceTopic.resource_id).where(ResourceTopic.topic == filters.topic)
+            )
+        )
+    if topics:
+        conditions.append(
+            Resource.id.in_(
+                select(ResourceTopic.resource_id).where(ResourceTopic.topic.in_(topics))
+            )
+        )
+    if filters.nation:
+        conditions.append(
+            Resource.id.in_(
+                select(ResourceNation.resource_id).where(ResourceNation.nation == filters.nation)
+            )
+        )
+    return conditions
+
+
+ORDER = {
+    "newest": (Resource.created_at.desc(), Resource.id.desc()),
+    "title": (func.lower(Resource.title), Resource.id),
+    "downloads": (Resource.download_count.desc(), Resource.id.desc()),
+}
+
+
+def browse(
+    user,
+    filters: Filters,
+    *,
+    per_page: int,
+    topics: tuple[str, ...] = (),
+    today: date | None = None,
+) -> LibraryPage:
+    """A page of the library as ``user`` may see it."""
+    today = today or date.today()
+    where = and_(*_conditions(user, filters, topics, today))
+    total = db.session.scalar(select(func.count()).select_from(Resource).where(where)) or 0
+    items = list(
+        db.session.scalars(
+            select(Resource)
+            .where(where)
+            .order_by(*ORDER[filters.sort])
+            .limit(per_page)
+            .offset((filters.page - 1) * per_page)
+        )
+    )
+    facets = _facets(where) if total else []
+    due = (
+        db.session.scalar(
+            select(func.count()).select_from(Resource).where(where, Resource.review_date <= today)
+        )
+        if total
+        else 0
+    )
+    return LibraryPage(filters, items, total, facets, due or 0, per_page, tuple(topics))
+
+
+def _facets(where) -> list[Facet]:
+    ids = select(Resource.id).where(where)
+    counted = {
+        "collection": _count(Resource.collection, where),
+        "type": _count(Resource.resource_type, where),
+        "topic": _count_rows(ResourceTopic.topic, ResourceTopic.resource_id, ids),
+        "nation": _count_rows(ResourceNation.nation, ResourceNation.resource_id, ids),
+        "status": _count(Resource.status, where),
+    }
+    facets = []
+    for name, (label, options) in ENUM_FACETS.items():
+        counts = counted[name]
+        facet = Facet(
+            name, label, [(k, text, counts[k]) for k, text in options.items() if k in counts]
+        )
+        facets.append(facet)
+    sources = db.session.execute(
+        select(Resource.source_org, func.count())
+        .where(where)
+        .group_by(Resource.source_org)
+        .order_by(func.count().desc(), Resource.source_org)
+        .limit(MAX_SOURCE_FACET)
+    )
+    facets.insert(4, Facet("source", "Source", [(s, s, n) for s, n in sources]))
+    return facets
+
+
+def _count(column, where) -> dict[str, int]:
+    return dict(
+        db.session.execute(select(column, func.count()).where(where).group_by(column)).all()
+    )
+
+
+def _count_rows(column, key, ids) -> dict[str, int]:
+    query = select(column, func.count()).where(key.in_(ids)).group_by(column)
+    return dict(db.session.execute(query).all())
+
+
+def due_for_review(user, *, today: date | None = None, limit: int = 200) -> list[Resource]:
+    """Items past their review date that ``user`` edits (their own; every one for editors),
+    oldest review date first."""
+    today = today or date.today()
+    query = select(Resource).where(
+        Resource.review_date <= today, Resource.status.in_(("current", "draft"))
+    )
+    if not access.can_edit_all(user):
+        query = query.where(Resource.contributed_by_id == user.id)
+    return list(db.session.scalars(query.order_by(Resource.review_date, Resource.id).limit(limit)))
+
+
+def versions(resource: Resource) -> tuple[Resource | None, Resource | None]:
+    """``(the item it supersedes, the item that supersedes it)``."""
+    older = db.session.get(Resource, resource.supersedes_id) if resource.supersedes_id else None
+    newer = db.session.scalar(
+        select(Resource).where(Resource.supersedes_id == resource.id).order_by(Resource.id.desc())
+    )
+    return older, newer
+
+
+def clear(filters: Filters, name: str) -> Filters:
+    return replace(filters, **{name: getattr(Filters, name)}, page=1)
