@@ -23,7 +23,7 @@ from forum import hookimpl
 from forum.extensions import db
 from forum.hooktypes import Decision, ListView, NavItem, NotificationType, Permission
 
-from . import access, cards, demo, library, search_index
+from . import access, api, cards, demo, library, search_index  # noqa: F401 - api adds routes
 from .cli import resources_cli
 from .models import MODELS, CategoryTopic
 from .views import bp

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-from flask import url_for
 from sqlalchemy import and_, select
 
 from forum.attachments import services as attachments
@@ -78,7 +77,7 @@ def to_json(item: Resource) -> dict:
         "id": item.id,
         "slug": item.slug,
         "title": item.title,
-        "url": url_for("resources.show", slug=item.slug),
+        "url": f"/resources/{item.slug}",
         "resource_type": item.resource_type,
         "nations": item.nation_keys,
         "version": item.version,

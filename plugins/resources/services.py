@@ -84,7 +84,7 @@ def _unique_slug(title: str) -> str:
 RESERVED_SLUGS = frozenset({"new", "review", "items", "import", "settings", "picker"})
 
 
-def _store_upload(upload: Upload):
+def _store_upload(upload: Upload, user):
     """Receive, check and keep an uploaded file: ``(stored file, safe name)``, or a
     :class:`ValidationFailed` with nothing kept."""
     received = storage.receive(upload.stream)
@@ -101,16 +101,15 @@ def _store_upload(upload: Upload):
         holder = db.session.scalar(select(Resource).where(Resource.file_id == existing.id))
         if holder is not None:
             received.discard()
-            raise ValidationFailed(duplicate_message(holder))
+            raise ValidationFailed(duplicate_message(holder, user))
     stored = storage.keep(received, kind)
     return stored, safe_filename(upload.filename or "", kind)
 
 
-def duplicate_message(holder: Resource, user=None) -> str:
-    from flask_login import current_user
-
-    viewer = user if user is not None else current_user
-    if access.can_see(viewer, holder):
+def duplicate_message(holder: Resource, user) -> str:
+    """What someone uploading a file already in the library is told (its title only if
+    they may see the item)."""
+    if access.can_see(user, holder):
         return (
             f"This file is already in the library as “{holder.title}” (/resources/{holder.slug})."
         )
@@ -189,7 +188,7 @@ def create(
         resource = Resource(slug=_unique_slug(values["title"]), contributed_by_id=user.id)
         resource.is_demo = is_demo
         if upload is not None:
-            resource.file, resource.file_name = _store_upload(upload)
+            resource.file, resource.file_name = _store_upload(upload, user)
         _apply(resource, values)
         db.session.add(resource)
         db.session.flush()
@@ -213,7 +212,7 @@ def update(user, resource: Resource, form: Mapping, upload: Upload | None = None
     old_file_id = resource.file_id
     try:
         if upload is not None:
-            resource.file, resource.file_name = _store_upload(upload)
+            resource.file, resource.file_name = _store_upload(upload, user)
         _apply(resource, values, before["external_url"])
         if not _record(resource, user, before):
             db.session.rollback()
