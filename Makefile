@@ -23,6 +23,7 @@ DEV_MAIL := FORUM_MAIL_SMTP_PORT=8025
 run: $(STAMP)
 	$(BIN)/flask forum init
 	$(BIN)/flask forum seed-demo --if-empty
+	$(BIN)/flask forum resources extract
 	@mkdir -p instance
 	@echo "Mail the forum sends is written to instance/mail.log"
 	trap 'kill 0' EXIT INT TERM; \
