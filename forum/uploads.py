@@ -77,12 +77,12 @@ def too_large_message() -> str:
     view = current_app.view_functions.get(request.endpoint or "")
     if view is not None and getattr(view, _MARK, None):
         size = int(current_app.config[getattr(view, _MARK)])
-        return f"That file is too large: files can be at most {_megabytes(size)}."
+        return f"That file is too large: files can be at most {megabytes(size)}."
     if limit:
-        return f"That request is too large: at most {_megabytes(limit)} can be sent at once."
+        return f"That request is too large: at most {megabytes(limit)} can be sent at once."
     return "That request is too large."
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
     value = size / (1024 * 1024)
     return f"{value:.0f} MB" if value >= 10 or value == int(value) else f"{value:.1f} MB"

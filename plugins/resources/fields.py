@@ -129,7 +129,7 @@ def _lmc(form, errors) -> int | None:
     if value in (None, ""):
         return None
     query = select(Organisation.id)
-    if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
+    if isinstance(value, int) or (isinstance(value, str) and value.strip().isdecimal()):
         number = int(value)
         found = (
             db.session.scalar(query.where(Organisation.id == number)) if number < 2**62 else None
@@ -165,7 +165,7 @@ def _supersedes(form, errors, existing: Resource | None) -> Resource | None:
         return None
     ref = str(ref).strip()
     query = select(Resource)
-    if ref.isdigit() and len(ref) < 12:
+    if ref.isascii() and ref.isdecimal() and len(ref) < 12:
         found = db.session.scalar(query.where(Resource.id == int(ref)))
     else:
         found = db.session.scalar(query.where(Resource.slug == ref[:120]))

@@ -84,7 +84,7 @@ def _unique_slug(title: str) -> str:
 RESERVED_SLUGS = frozenset({"new", "review", "items", "import", "settings", "picker"})
 
 
-def _store_upload(upload: Upload, user):
+def _store_upload(upload: Upload, user, item: Resource | None = None):
     """Receive, check and keep an uploaded file: ``(stored file, safe name)``, or a
     :class:`ValidationFailed` with nothing kept."""
     received = storage.receive(upload.stream)
@@ -99,7 +99,7 @@ def _store_upload(upload: Upload, user):
     existing = storage.find(received.sha256)
     if existing is not None:
         holder = db.session.scalar(select(Resource).where(Resource.file_id == existing.id))
-        if holder is not None:
+        if holder is not None and holder is not item:  # the item's own file again is fine
             received.discard()
             raise ValidationFailed(duplicate_message(holder, user))
     stored = storage.keep(received, kind)
@@ -212,7 +212,7 @@ def update(user, resource: Resource, form: Mapping, upload: Upload | None = None
     old_file_id = resource.file_id
     try:
         if upload is not None:
-            resource.file, resource.file_name = _store_upload(upload, user)
+            resource.file, resource.file_name = _store_upload(upload, user, resource)
         _apply(resource, values, before["external_url"])
         if not _record(resource, user, before):
             db.session.rollback()

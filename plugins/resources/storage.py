@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from forum.errors import ValidationFailed
 from forum.extensions import db
+from forum.uploads import megabytes
 
 from .filetypes import FileKind
 from .models import StoredFile
@@ -44,10 +45,6 @@ def storage_dir() -> Path:
     folder = Path(configured or os.path.join(current_app.config["DATA_DIR"], "resources"))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MB"
 
 
 def receive(stream, limit: int | None = None) -> Received:

@@ -274,3 +274,20 @@ def test_upload_helper_from_conftest_round_trips(app):
     data = sample_pdf(1)
     item = services.create(make_officer(), item_form(external_url=None), upload(data, "x.pdf"))
     assert storage.path_for(item.file.sha256).read_bytes() == data
+
+
+@pytest.mark.parametrize("field", ["contributing_lmc", "supersedes", "restricted_lmcs"])
+def test_digits_that_are_not_numbers_are_refused_with_a_message(app, field):
+    with pytest.raises(ValidationFailed):
+        make_resource(
+            **{field: "\u00b2"},
+            access_level="restricted" if field == "restricted_lmcs" else "members",
+        )
+
+
+def test_the_same_file_uploaded_again_to_its_own_item_is_not_a_duplicate(app):
+    officer = make_officer()
+    pdf = sample_pdf(2)
+    item = make_resource(officer, file=pdf)
+    form = item_form(title=item.title, external_url=None, version="2")
+    assert services.update(officer, item, form, upload(pdf, "again.pdf")) is True
