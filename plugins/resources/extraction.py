@@ -23,11 +23,10 @@ from forum.database import utcnow
 from forum.extensions import db
 
 from . import storage
+from .extract import READABLE_KINDS, ExtractionFailed, Extractor, extract_isolated
 from .models import FileSection, StoredFile
 
 log = logging.getLogger("plugins.resources")
-#: Kinds whose text is read; the others are findable by their metadata only.
-READ_KINDS = frozenset({"pdf", "docx", "xlsx", "csv", "txt", "rtf", "pptx"})
 SECTION_KIND = "resources.section"
 
 
@@ -49,19 +48,22 @@ def start(file_id: int) -> Future | None:
 
 
 def _run_in_app(app: Flask, file_id: int) -> None:
+    extractor = app.extensions.get("resources.extractor_process")
+    if extractor is None:  # one reading process for the background thread, kept between files
+        extractor = Extractor(timeout=app.config["RESOURCES_EXTRACT_TIMEOUT_SECONDS"])
+        app.extensions["resources.extractor_process"] = extractor
     with app.app_context():
         try:
-            run(file_id)
+            run(file_id, extractor)
         except Exception:
             log.exception("reading the text of stored file %s failed", file_id)
             db.session.rollback()
 
 
-def run(file_id: int) -> str:
+def run(file_id: int, extractor: Extractor | None = None) -> str:
     """Extract one file's text into its sections and tell search; returns the outcome
-    (``done``, ``failed``, ``none``, or ``skipped`` when it was not pending)."""
-    from .extract import ExtractionFailed, extract_isolated  # parsing libraries: on demand
-
+    (``done``, ``failed``, ``none``, or ``skipped`` when it was not pending). ``extractor``:
+    a reading process to reuse (many files in a row), else one is started for this file."""
     stored = db.session.get(StoredFile, file_id)
     if stored is None or stored.extraction != "pending":
         return "skipped"
@@ -69,11 +71,14 @@ def run(file_id: int) -> str:
     timeout = current_app.config["RESOURCES_EXTRACT_TIMEOUT_SECONDS"]
     db.session.rollback()  # no transaction held open while the child process works
     sections, error, outcome = [], "", "done"
-    if stored.kind not in READ_KINDS:
+    if stored.kind not in READABLE_KINDS:
         outcome = "none"
     else:
         try:
-            sections = extract_isolated(path, stored.kind, timeout=timeout)
+            if extractor is not None:
+                sections = extractor.extract(path, stored.kind)
+            else:
+                sections = extract_isolated(path, stored.kind, timeout=timeout)
         except ExtractionFailed as failure:
             outcome, error = "failed", str(failure)[:200]
             log.warning("could not read the text of file %s: %s", file_id, error)
@@ -91,6 +96,20 @@ def run(file_id: int) -> str:
     search.changed_where(SECTION_KIND, select(FileSection.id).where(FileSection.file_id == file_id))
     db.session.commit()
     return outcome
+
+
+def run_many(file_ids, progress=None) -> dict[str, int]:
+    """Extract many files with one reading process; ``{outcome: count}``. ``progress`` is
+    called after each file (a progress bar's ``update``)."""
+    outcomes: dict[str, int] = {}
+    timeout = current_app.config["RESOURCES_EXTRACT_TIMEOUT_SECONDS"]
+    with Extractor(timeout=timeout) as extractor:
+        for file_id in file_ids:
+            outcome = run(file_id, extractor)
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            if progress is not None:
+                progress(1)
+    return outcomes
 
 
 def pending_ids(include_failed: bool = False) -> list[int]:
