@@ -98,20 +98,6 @@ def run(file_id: int, extractor: Extractor | None = None) -> str:
     return outcome
 
 
-def run_many(file_ids, progress=None) -> dict[str, int]:
-    """Extract many files with one reading process; ``{outcome: count}``. ``progress`` is
-    called after each file (a progress bar's ``update``)."""
-    outcomes: dict[str, int] = {}
-    timeout = current_app.config["RESOURCES_EXTRACT_TIMEOUT_SECONDS"]
-    with Extractor(timeout=timeout) as extractor:
-        for file_id in file_ids:
-            outcome = run(file_id, extractor)
-            outcomes[outcome] = outcomes.get(outcome, 0) + 1
-            if progress is not None:
-                progress(1)
-    return outcomes
-
-
 def pending_ids(include_failed: bool = False) -> list[int]:
     states = ("pending", "failed") if include_failed else ("pending",)
     return list(
