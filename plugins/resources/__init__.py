@@ -20,6 +20,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from forum import hookimpl
+from forum.errors import InvalidParameters
 from forum.extensions import db
 from forum.hooktypes import Decision, ListView, NavItem, NotificationType, Permission
 
@@ -169,7 +170,10 @@ def category_list_view(category, user, page):
             .order_by(CategoryTopic.topic)
         )
     )
-    filters = library.parse({**request.args.to_dict(), "page": str(page)})
+    try:
+        filters = library.parse({**request.args.to_dict(), "page": str(page)})
+    except InvalidParameters:  # a stale or mistyped filter in the address: the whole list
+        filters = library.parse({"page": str(page)})
     per_page = current_app.config["RESOURCES_PER_PAGE"]
     listing = library.browse(user, filters, per_page=per_page, topics=topics)
     return ListView(

@@ -31,6 +31,8 @@ ENUM_FACETS = {
     "status": ("Status", v.STATUSES),
 }
 MAX_SOURCE_FACET = 30
+#: Statuses whose items come up for review (not superseded, withdrawn or archived ones).
+REVIEWED = ("current", "draft")
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ def _conditions(user, filters: Filters, topics: tuple[str, ...], today: date) ->
     if filters.source:
         conditions.append(Resource.source_org == filters.source)
     if filters.due:
-        conditions.append(Resource.review_date <= today)
+        conditions.append(and_(Resource.review_date <= today, Resource.status.in_(REVIEWED)))
     if filters.topic:
         conditions.append(
             Resource.id.in_(
@@ -185,7 +187,9 @@ def browse(
     facets = _facets(where) if total else []
     due = (
         db.session.scalar(
-            select(func.count()).select_from(Resource).where(where, Resource.review_date <= today)
+            select(func.count())
+            .select_from(Resource)
+            .where(where, Resource.review_date <= today, Resource.status.in_(REVIEWED))
         )
         if total
         else 0
@@ -235,9 +239,7 @@ def due_for_review(user, *, today: date | None = None, limit: int = 200) -> list
     """Items past their review date that ``user`` edits (their own; every one for editors),
     oldest review date first."""
     today = today or date.today()
-    query = select(Resource).where(
-        Resource.review_date <= today, Resource.status.in_(("current", "draft"))
-    )
+    query = select(Resource).where(Resource.review_date <= today, Resource.status.in_(REVIEWED))
     if not access.can_edit_all(user):
         query = query.where(Resource.contributed_by_id == user.id)
     return list(db.session.scalars(query.order_by(Resource.review_date, Resource.id).limit(limit)))

@@ -6,9 +6,8 @@ Create Date: 2026-12-02 08:36:33.373920
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "a60a104797ef"
