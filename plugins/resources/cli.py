@@ -199,10 +199,15 @@ def _print_report(report) -> None:
     else:
         click.echo(f"Imported {imported}, skipped {skipped}, refused {refused}.")
     for title, outcomes in (("Skipped", report.skipped), ("Refused", report.refused)):
-        if outcomes:
-            click.echo(f"{title}:")
-            for outcome in outcomes:
-                click.echo(f"  {outcome.path}: {outcome.reason}")
+        _listing(title, [f"{outcome.path}: {outcome.reason}" for outcome in outcomes])
+
+
+def _listing(title: str, lines: list[str]) -> None:
+    """``Title:`` and the lines under it, indented; nothing when there are none."""
+    if lines:
+        click.echo(f"{title}:")
+        for line in lines:
+            click.echo(f"  {line}")
 
 
 # -- extract -----------------------------------------------------------------------------------
@@ -253,10 +258,7 @@ def check_links_command(timeout, only_unchecked, quiet):
         f"{len(report.broken)} broken, {len(report.unreachable)} unreachable."
     )
     for title, results in (("Broken", report.broken), ("Unreachable", report.unreachable)):
-        if results:
-            click.echo(f"{title}:")
-            for result in results:
-                click.echo(f"  “{result.title}” ({result.url}): {result.error}")
+        _listing(title, [f"“{r.title}” ({r.url}): {r.error}" for r in results])
 
 
 # -- review-reminders --------------------------------------------------------------------------
