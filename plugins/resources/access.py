@@ -13,8 +13,10 @@ condition for a list, so a restricted item is out of reach everywhere at once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import current_app, g
-from sqlalchemy import and_, false, or_, select, true
+from sqlalchemy import and_, or_, select, true
 
 from forum.accounts.models import Group, GroupMembership
 from forum.extensions import db
@@ -67,37 +69,77 @@ def levels(user) -> list[str]:
     return allowed
 
 
-def _granted_ids(user):
-    """A ``select`` of the restricted items granted to ``user``'s groups or LMC."""
+@dataclass(frozen=True)
+class Visibility:
+    """What one person may see, reduced to values (worked out once per request):
+    ``everything`` (editors), else the access ``levels`` they pass and ``extra_ids``, the
+    items they see besides (restricted items granted to their groups or LMC, and their own
+    drafts and items above their levels). People with the same visibility see the same
+    library, so it also keys the library's cached counts."""
+
+    everything: bool
+    levels: tuple[str, ...]
+    extra_ids: frozenset[int]
+
+
+def visibility(user) -> Visibility:
+    key = getattr(user, "id", None)
+    cache = g.setdefault("resources_visibility", {})
+    if key not in cache:
+        cache[key] = _visibility(user)
+    return cache[key]
+
+
+def _visibility(user) -> Visibility:
+    if can_edit_all(user):
+        return Visibility(True, (), frozenset())
+    allowed = tuple(levels(user))
+    if not _active(user):
+        return Visibility(False, allowed, frozenset())
     conditions = []
     groups = group_ids(user)
     if groups:
         conditions.append(AccessGrant.group_id.in_(groups))
     if getattr(user, "organisation_id", None):
         conditions.append(AccessGrant.organisation_id == user.organisation_id)
-    if not conditions:
-        return None
-    return select(AccessGrant.resource_id).where(or_(*conditions))
+    extra = set()
+    if conditions:
+        extra.update(
+            db.session.scalars(
+                select(Resource.id)
+                .join(AccessGrant, AccessGrant.resource_id == Resource.id)
+                .where(
+                    or_(*conditions),
+                    Resource.access_level == "restricted",
+                    Resource.status != "draft",
+                )
+            )
+        )
+    extra.update(
+        db.session.scalars(
+            select(Resource.id).where(
+                Resource.contributed_by_id == user.id,
+                or_(Resource.status == "draft", Resource.access_level.not_in(allowed)),
+            )
+        )
+    )
+    return Visibility(False, allowed, frozenset(extra))
+
+
+def forget() -> None:
+    """Drop this request's worked-out visibility (after a write that changes it)."""
+    g.pop("resources_visibility", None)
 
 
 def visible(user):
     """A SQL condition on :class:`Resource`: the items ``user`` may see."""
-    if can_edit_all(user):
+    seen = visibility(user)
+    if seen.everything:
         return true()
-    if not _active(user):
-        return and_(Resource.access_level == "public", Resource.status != "draft")
-    published = and_(Resource.status != "draft", Resource.access_level.in_(levels(user)))
-    granted = _granted_ids(user)
-    if granted is not None:
-        published = or_(
-            published,
-            and_(
-                Resource.status != "draft",
-                Resource.access_level == "restricted",
-                Resource.id.in_(granted),
-            ),
-        )
-    return or_(published, Resource.contributed_by_id == user.id)
+    published = and_(Resource.status != "draft", Resource.access_level.in_(seen.levels))
+    if not seen.extra_ids:
+        return published
+    return or_(published, Resource.id.in_(sorted(seen.extra_ids)))
 
 
 def can_see(user, resource: Resource | None) -> bool:
@@ -149,29 +191,15 @@ def scope_of(resource: Resource) -> str:
 
 def scopes(user) -> list[str]:
     """The scope tokens ``user`` may find."""
-    tokens = [f"resources:{level}" for level in levels(user)]
-    if can_edit_all(user):
-        tokens.append("resources:officers_staff")
-        special = select(Resource.id).where(
-            or_(Resource.status == "draft", Resource.access_level == "restricted")
-        )
-    elif _active(user):
-        granted = _granted_ids(user)
-        mine = and_(
-            Resource.contributed_by_id == user.id,
-            or_(Resource.status == "draft", Resource.access_level == "restricted"),
-        )
-        theirs = (
-            and_(
-                Resource.status != "draft",
-                Resource.access_level == "restricted",
-                Resource.id.in_(granted),
+    seen = visibility(user)
+    if seen.everything:
+        tokens = [f"resources:{level}" for level in ("public", "members", "officers_staff")]
+        special = db.session.scalars(
+            select(Resource.id).where(
+                or_(Resource.status == "draft", Resource.access_level == "restricted")
             )
-            if granted is not None
-            else false()
         )
-        special = select(Resource.id).where(or_(mine, theirs))
-    else:
-        return tokens
-    tokens.extend(f"resources:item:{rid}" for rid in db.session.scalars(special))
-    return sorted(set(tokens))
+        return tokens + [f"resources:item:{rid}" for rid in special]
+    return [f"resources:{level}" for level in seen.levels] + [
+        f"resources:item:{rid}" for rid in sorted(seen.extra_ids)
+    ]

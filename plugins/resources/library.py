@@ -1,19 +1,24 @@
 """The library's list: filters, facet counts, sorting and pages, all in SQL.
 
 One call, :func:`browse`, serves the library page, a category's library view and the JSON
-list: a count, one page of items, and a ``GROUP BY`` per facet over the filtered items the
-viewer may see (so the counts never reveal an item they may not see). Superseded, archived
+list: one page of items, and the total and facet counts over the filtered items the viewer
+may see (so the counts never reveal an item they may not see), counted in two grouped
+queries and kept until the next write for everyone who sees the same library. Superseded, archived
 and withdrawn items are left out unless asked for, or unless the status facet names them.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from flask import current_app
+from sqlalchemy import and_, case, func, literal, select, union_all
 
+from forum.caching import MISSING, VersionedCache
+from forum.content_version import current_version
 from forum.errors import InvalidParameters
 from forum.extensions import db
 
@@ -171,68 +176,94 @@ def browse(
     topics: tuple[str, ...] = (),
     today: date | None = None,
 ) -> LibraryPage:
-    """A page of the library as ``user`` may see it."""
+    """A page of the library as ``user`` may see it.
+
+    The counts (total, facets, due for review) are kept per content version for everyone
+    who sees the same library with the same filters (:func:`access.visibility`), so paging,
+    sorting and other people with the same access cost one query for the page of items."""
     today = today or date.today()
     where = and_(*_conditions(user, filters, topics, today))
-    total = db.session.scalar(select(func.count()).select_from(Resource).where(where)) or 0
-    items = list(
-        db.session.scalars(
-            select(Resource)
-            .where(where)
-            .order_by(*ORDER[filters.sort])
-            .limit(per_page)
-            .offset((filters.page - 1) * per_page)
+    key = (access.visibility(user), replace(filters, page=1, sort="newest"), topics, today)
+    cache, version = _summaries(), current_version()
+    summary = cache.get(key, version)
+    if summary is MISSING:
+        summary = _summary(where, today)
+        cache.put(key, version, summary)
+    total, facets, due = summary
+    items = []
+    if total:
+        items = list(
+            db.session.scalars(
+                select(Resource)
+                .where(where)
+                .order_by(*ORDER[filters.sort])
+                .limit(per_page)
+                .offset((filters.page - 1) * per_page)
+            )
         )
-    )
-    facets = _facets(where) if total else []
-    due = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Resource)
-            .where(where, Resource.review_date <= today, Resource.status.in_(REVIEWED))
-        )
-        if total
-        else 0
-    )
-    return LibraryPage(filters, items, total, facets, due or 0, per_page, tuple(topics))
+    return LibraryPage(filters, items, total, facets, due, per_page, tuple(topics))
 
 
-def _facets(where) -> list[Facet]:
-    ids = select(Resource.id).where(where)
-    counted = {
-        "collection": _count(Resource.collection, where),
-        "type": _count(Resource.resource_type, where),
-        "topic": _count_rows(ResourceTopic.topic, ResourceTopic.resource_id, ids),
-        "nation": _count_rows(ResourceNation.nation, ResourceNation.resource_id, ids),
-        "status": _count(Resource.status, where),
-    }
-    facets = []
-    for name, (label, options) in ENUM_FACETS.items():
-        counts = counted[name]
-        facet = Facet(
-            name, label, [(k, text, counts[k]) for k, text in options.items() if k in counts]
+def _summaries() -> VersionedCache:
+    cache = current_app.extensions.get("resources.library_counts")
+    if cache is None:
+        cache = VersionedCache(
+            max_entries=2000, max_age_seconds=current_app.config["CACHE_MAX_AGE_SECONDS"]
         )
-        facets.append(facet)
-    sources = db.session.execute(
-        select(Resource.source_org, func.count())
+        current_app.extensions["resources.library_counts"] = cache
+    return cache
+
+
+def _summary(where, today: date) -> tuple[int, list[Facet], int]:
+    """``(total, facets, due for review)`` of the items matching ``where``, in two queries:
+    one pass over the items grouped by their one-valued fields, one over their topics and
+    nations."""
+    due_now = and_(Resource.review_date <= today, Resource.status.in_(REVIEWED))
+    grouped = db.session.execute(
+        select(
+            Resource.collection,
+            Resource.resource_type,
+            Resource.status,
+            Resource.source_org,
+            func.count(),
+            func.sum(case((due_now, 1), else_=0)),
+        )
         .where(where)
-        .group_by(Resource.source_org)
-        .order_by(func.count().desc(), Resource.source_org)
-        .limit(MAX_SOURCE_FACET)
+        .group_by(Resource.collection, Resource.resource_type, Resource.status, Resource.source_org)
+    ).all()
+    if not grouped:
+        return 0, [], 0
+    counted = {name: Counter() for name in ("collection", "type", "status", "source")}
+    total = due = 0
+    for collection, kind, status, source, n, due_n in grouped:
+        counted["collection"][collection] += n
+        counted["type"][kind] += n
+        counted["status"][status] += n
+        counted["source"][source] += n
+        total, due = total + n, due + (due_n or 0)
+    ids = select(Resource.id).where(where)
+    many = union_all(
+        select(literal("topic"), ResourceTopic.topic, func.count())
+        .where(ResourceTopic.resource_id.in_(ids))
+        .group_by(ResourceTopic.topic),
+        select(literal("nation"), ResourceNation.nation, func.count())
+        .where(ResourceNation.resource_id.in_(ids))
+        .group_by(ResourceNation.nation),
     )
-    facets.insert(4, Facet("source", "Source", [(s, s, n) for s, n in sources]))
-    return facets
-
-
-def _count(column, where) -> dict[str, int]:
-    return dict(
-        db.session.execute(select(column, func.count()).where(where).group_by(column)).all()
-    )
-
-
-def _count_rows(column, key, ids) -> dict[str, int]:
-    query = select(column, func.count()).where(key.in_(ids)).group_by(column)
-    return dict(db.session.execute(query).all())
+    counted["topic"], counted["nation"] = Counter(), Counter()
+    for name, value, n in db.session.execute(many):
+        counted[name][value] += n
+    facets = [
+        Facet(
+            name,
+            label,
+            [(k, text, counted[name][k]) for k, text in options.items() if k in counted[name]],
+        )
+        for name, (label, options) in ENUM_FACETS.items()
+    ]
+    sources = sorted(counted["source"].items(), key=lambda pair: (-pair[1], pair[0]))
+    facets.insert(4, Facet("source", "Source", [(s, s, n) for s, n in sources[:MAX_SOURCE_FACET]]))
+    return total, facets, due
 
 
 def due_for_review(user, *, today: date | None = None, limit: int = 200) -> list[Resource]:

@@ -67,6 +67,8 @@ class Resource(db.Model):
     __table_args__ = (
         Index("ix_resources_resource_status_created", "status", "created_at"),
         Index("ix_resources_resource_review_date", "review_date"),
+        # The library's default order (newest first) walks this instead of sorting.
+        Index("ix_resources_resource_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -180,10 +180,13 @@ def create(
     user, form: Mapping, upload: Upload | None = None, *, is_demo: bool = False, commit=True
 ) -> Resource:
     """Add an item from ``form`` (and a file); raises :class:`ValidationFailed` with every
-    problem. Commits unless ``commit`` is false (the caller's transaction then owns it)."""
+    problem. Commits unless ``commit`` is false: the caller's transaction then owns it, and
+    a refusal rolls back only what this call wrote."""
     if not access.can_contribute(user):
         raise InvalidAccess("Only LMC officers, LMC staff and library editors can add items.")
     values = _checked(user, form, None, upload)
+    # Inside the caller's transaction, a savepoint: a refusal undoes only this item.
+    savepoint = None if commit else db.session.begin_nested()
     try:
         resource = Resource(slug=_unique_slug(values["title"]), contributed_by_id=user.id)
         resource.is_demo = is_demo
@@ -194,10 +197,16 @@ def create(
         db.session.flush()
         _record(resource, user, None)
         _mark_superseded(values["supersedes"], user)
-        if commit:
+        if savepoint is None:
             db.session.commit()
+        else:
+            savepoint.commit()
+        access.forget()
     except BaseException:
-        db.session.rollback()
+        if savepoint is None:
+            db.session.rollback()
+        elif savepoint.is_active:
+            savepoint.rollback()
         raise
     return resource
 
@@ -224,6 +233,7 @@ def update(user, resource: Resource, form: Mapping, upload: Upload | None = None
             )
         _mark_superseded(values["supersedes"], user)
         db.session.commit()
+        access.forget()
     except BaseException:
         db.session.rollback()
         raise

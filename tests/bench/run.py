@@ -16,9 +16,13 @@ memory, replies while indexing and a multi-process consistency run, on Whoosh an
 PostgreSQL; ``--only search`` runs just that part, ``--no-search`` skips it, ``--scale`` adds
 a 500,000-post corpus. Its results go to ``bench-data/search-results.json`` and ``.md``.
 
-Last, notifications (:mod:`tests.bench.notifications`): a reply's latency in a category
+Then notifications (:mod:`tests.bench.notifications`): a reply's latency in a category
 1,000 people watch, the fan-out after it, and draining 1,000 mails to a local SMTP server;
 ``--only notifications`` runs just that.
+
+Last, the Resource Centre (:mod:`tests.bench.resources`): the library page over 5,000 items,
+a 100-page PDF upload while other pages are served, and importing 1,000 documents;
+``--only resources`` runs just that.
 
 ``--profile PAGE`` instead runs requests in-process under cProfile and prints where the
 time goes and how many SQL queries a request makes (``--only search --profile QUERY``: a
@@ -550,9 +554,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=300, help="requests to profile")
     parser.add_argument(
         "--only",
-        choices=["search", "notifications"],
+        choices=["search", "notifications", "resources"],
         help="run only this part (search: tests/bench/search.py; notifications: "
-        "tests/bench/notifications.py)",
+        "tests/bench/notifications.py; resources: tests/bench/resources.py)",
     )
     parser.add_argument(
         "--search",
@@ -569,6 +573,10 @@ def main(argv: list[str] | None = None) -> int:
         from tests.bench import notifications as bench_notifications
 
         return bench_notifications.main()
+    if args.only == "resources":
+        from tests.bench import resources as bench_resources
+
+        return bench_resources.main()
     facts = ensure_corpus(Spec(), args.data_dir, rebuild=args.rebuild)
     pages = {
         "topic": f"/t/{facts['topic']['slug']}/{facts['topic']['id']}",
@@ -681,7 +689,11 @@ def main(argv: list[str] | None = None) -> int:
     from tests.bench import notifications as bench_notifications
 
     print("\nNotifications (tests/bench/notifications.py)")
-    return bench_notifications.main() or status
+    status = bench_notifications.main() or status
+    from tests.bench import resources as bench_resources
+
+    print("\nResource Centre (tests/bench/resources.py)")
+    return bench_resources.main() or status
 
 
 if __name__ == "__main__":

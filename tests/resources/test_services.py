@@ -291,3 +291,14 @@ def test_the_same_file_uploaded_again_to_its_own_item_is_not_a_duplicate(app):
     item = make_resource(officer, file=pdf)
     form = item_form(title=item.title, external_url=None, version="2")
     assert services.update(officer, item, form, upload(pdf, "again.pdf")) is True
+
+
+def test_inside_a_callers_transaction_a_refusal_undoes_only_that_item(app):
+    officer = make_officer()
+    kept = services.create(officer, item_form(title="Kept item"), commit=False)
+    with pytest.raises(ValidationFailed):
+        services.create(officer, item_form(title="", external_url=""), commit=False)
+    with pytest.raises(ValidationFailed):
+        services.create(officer, item_form(), upload(b"", "empty.pdf"), commit=False)
+    db.session.commit()
+    assert db.session.scalars(select(Resource.title)).all() == [kept.title]

@@ -152,6 +152,7 @@ def upgrade():
             batch_op.f("ix_resources_resource_file_id"), ["file_id"], unique=False
         )
         batch_op.create_index("ix_resources_resource_review_date", ["review_date"], unique=False)
+        batch_op.create_index("ix_resources_resource_created_at", ["created_at"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_resources_resource_source_org"), ["source_org"], unique=False
         )
@@ -299,6 +300,7 @@ def downgrade():
         batch_op.drop_index("ix_resources_resource_status_created")
         batch_op.drop_index(batch_op.f("ix_resources_resource_source_org"))
         batch_op.drop_index("ix_resources_resource_review_date")
+        batch_op.drop_index("ix_resources_resource_created_at")
         batch_op.drop_index(batch_op.f("ix_resources_resource_file_id"))
         batch_op.drop_index(batch_op.f("ix_resources_resource_contributed_by_id"))
 
