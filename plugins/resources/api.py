@@ -41,6 +41,7 @@ from forum.uploads import accepts_files
 
 from . import access, extraction, library, services
 from . import vocabulary as v
+from .fields import form_values
 from .models import Resource
 from .views import bp
 
@@ -210,41 +211,6 @@ def resource_json(item: Resource, user, *, full: bool) -> dict:
 # -- Reading what was sent --------------------------------------------------------------------
 
 
-def current_form(resource: Resource) -> dict:
-    """The item's present values in the shape :func:`plugins.resources.fields.clean` reads,
-    so that a change can give only the fields it changes."""
-    group_ids = [grant.group_id for grant in resource.grants if grant.group_id]
-    groups = (
-        list(db.session.scalars(select(Group.name).where(Group.id.in_(group_ids))))
-        if group_ids
-        else []
-    )
-    return {
-        "title": resource.title,
-        "summary": resource.summary,
-        "collection": resource.collection,
-        "resource_type": resource.resource_type,
-        "topics": resource.topic_keys,
-        "nations": resource.nation_keys,
-        "source_org": resource.source_org,
-        "contributing_lmc": resource.contributing_lmc_id,
-        "audience": resource.audience_keys,
-        "publication_date": resource.publication_date,
-        "effective_from": resource.effective_from,
-        "review_date": resource.review_date,
-        "version": resource.version,
-        "supersedes": str(resource.supersedes_id) if resource.supersedes_id else None,
-        "status": resource.status,
-        "external_url": resource.external_url,
-        "licence": resource.licence,
-        "is_template": resource.is_template,
-        "access_level": resource.access_level,
-        "restricted_groups": groups,
-        "restricted_lmcs": [g.organisation_id for g in resource.grants if g.organisation_id],
-        "keywords": resource.keywords,
-    }
-
-
 def _field_name(key: str) -> str:
     return key.removesuffix("[]")
 
@@ -383,7 +349,7 @@ def api_update(slug: str):
     if not access.can_edit(user, resource):
         raise InvalidAccess("Only the item's contributor or a library editor can change it.")
     given, upload = submitted()
-    changed = services.update(user, resource, {**current_form(resource), **given}, upload)
+    changed = services.update(user, resource, {**form_values(resource), **given}, upload)
     if changed and upload is not None:
         _extract(resource)
     return jsonify({"resource": resource_json(resource, user, full=True), "changed": changed})

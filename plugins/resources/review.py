@@ -19,11 +19,10 @@ from forum.accounts.models import User
 from forum.extensions import db
 from forum.notifications import notify
 
+from .library import REVIEWED
 from .models import Resource
 
 NOTIFICATION_TYPE = "resources.review_due"
-#: Statuses whose items are reviewed (the others are history).
-REVIEWED_STATUSES = ("current", "draft")
 
 
 @dataclass
@@ -50,7 +49,7 @@ def send(today: date | None = None) -> Reminders:
         .where(
             Resource.review_date.is_not(None),
             Resource.review_date <= today,
-            Resource.status.in_(REVIEWED_STATUSES),
+            Resource.status.in_(REVIEWED),
         )
         .order_by(Resource.review_date, Resource.id)
     ).all()

@@ -45,6 +45,8 @@ from forum.uploads import accepts_files
 
 from . import access, cards, extraction, filetypes, library, services, storage
 from . import vocabulary as v
+from .fields import form_values
+from .history import describe_revisions, format_date
 from .models import CategoryTopic, FileSection, Resource
 
 #: The stylesheet and script are served under ``/resources/_static/``: no slug has an
@@ -59,49 +61,6 @@ SECTION_PREVIEW_CHARS = 400
 MAX_DISCUSSIONS = 50
 #: The most items offered in the "Supersedes" suggestions of the form.
 MAX_SUPERSEDE_CHOICES = 500
-#: Statuses whose items may be due for review.
-REVIEWED_STATUSES = ("current", "draft")
-
-#: Labels of the fields kept in an item's history (``services.TRACKED``).
-FIELD_LABELS = {
-    "title": "Title",
-    "summary": "Summary",
-    "collection": "Collection",
-    "resource_type": "Type",
-    "topics": "Topics",
-    "nations": "Nations",
-    "source_org": "Source organisation",
-    "contributing_lmc_id": "Contributing LMC",
-    "audience": "Audience",
-    "publication_date": "Publication date",
-    "effective_from": "Effective from",
-    "review_date": "Review date",
-    "version": "Version",
-    "supersedes_id": "Supersedes",
-    "status": "Status",
-    "file": "File",
-    "external_url": "Link",
-    "licence": "Licence",
-    "is_template": "Template to adapt",
-    "access_level": "Who can see it",
-    "grants": "Restricted to",
-    "keywords": "Keywords",
-}
-#: History fields whose values are keys of a vocabulary.
-ENUM_FIELDS = {
-    "collection": v.COLLECTIONS,
-    "resource_type": v.RESOURCE_TYPES,
-    "status": v.STATUSES,
-    "licence": v.LICENCES,
-    "access_level": v.ACCESS_LEVELS,
-}
-LIST_FIELDS = {"topics": v.TOPIC_NAMES, "nations": v.NATIONS, "audience": v.AUDIENCES}
-#: Single-valued form fields, prefilled from the item's attribute of the same name.
-TEXT_FIELDS = (
-    "title", "summary", "collection", "resource_type", "source_org", "version", "status",
-    "external_url", "licence", "access_level", "keywords",
-)  # fmt: skip
-DATE_FIELDS = ("publication_date", "effective_from", "review_date")
 
 
 # -- Template helpers (also used by _library.html inside a category page) ---------------------
@@ -123,7 +82,7 @@ class Viewer:
         return bool(
             item.review_date is not None
             and item.review_date <= date.today()
-            and item.status in REVIEWED_STATUSES
+            and item.status in library.REVIEWED
             and self.edits(item)
         )
 
@@ -164,12 +123,7 @@ def newer_versions(items) -> dict[int, Resource]:
     return {row.supersedes_id: row for row in rows}
 
 
-@bp.app_template_filter("resources_date")
-def format_date(value) -> str:
-    """``1 April 2025`` (empty for none)."""
-    if not value:
-        return ""
-    return f"{value.day} {value:%B %Y}"
+bp.add_app_template_filter(format_date, "resources_date")
 
 
 @bp.app_template_filter("resources_size")
@@ -265,31 +219,14 @@ def _form_choices(item: Resource | None = None) -> dict:
 
 
 def _prefill(item: Resource) -> MultiDict:
-    """The form's values for an existing item."""
-    pairs: list[tuple[str, str]] = [(name, getattr(item, name) or "") for name in TEXT_FIELDS]
-    pairs += [
-        (name, getattr(item, name).isoformat()) for name in DATE_FIELDS if getattr(item, name)
-    ]
-    pairs += [("topics", key) for key in item.topic_keys]
-    pairs += [("nations", key) for key in item.nation_keys]
-    pairs += [("audience", key) for key in item.audience_keys]
-    if item.contributing_lmc_id:
-        pairs.append(("contributing_lmc", str(item.contributing_lmc_id)))
-    if item.is_template:
-        pairs.append(("is_template", "1"))
-    if item.supersedes_id:
-        older = db.session.get(Resource, item.supersedes_id)
-        if older is not None:
-            pairs.append(("supersedes", older.slug))
-    group_ids = [grant.group_id for grant in item.grants if grant.group_id]
-    if group_ids:
-        names = db.session.scalars(select(Group.name).where(Group.id.in_(group_ids)))
-        pairs += [("restricted_groups", name) for name in names]
-    pairs += [
-        ("restricted_lmcs", str(grant.organisation_id))
-        for grant in item.grants
-        if grant.organisation_id
-    ]
+    """The form's values for an existing item, as the browser would send them."""
+    pairs: list[tuple[str, str]] = []
+    for name, value in form_values(item).items():
+        for one in value if isinstance(value, list) else [value]:
+            if one is None or one is False:
+                continue
+            text = "1" if one is True else one.isoformat() if isinstance(one, date) else one
+            pairs.append((name, str(text)))
     return MultiDict(pairs)
 
 
@@ -454,7 +391,7 @@ def show(slug):
         kind=filetypes.KINDS.get(item.file.kind) if item.file is not None else None,
         due=item.review_date is not None
         and item.review_date <= date.today()
-        and item.status in REVIEWED_STATUSES,
+        and item.status in library.REVIEWED,
     )
 
 
@@ -549,111 +486,9 @@ def history(slug):
     return render_template(
         "resources/history.html",
         item=item,
-        revisions=_described_revisions(item),
+        revisions=describe_revisions(item, _user()),
         can_edit=access.can_edit(_user(), item),
     )
-
-
-def _described_revisions(item: Resource) -> list[dict]:
-    """Each revision, newest first, with who made it and each change in words (the names
-    behind ids looked up in a few queries for the whole history)."""
-    revisions = services.revisions(item)
-    user_ids, lmc_ids, group_ids, item_ids = set(), set(), set(), set()
-    for revision, changes in revisions:
-        if revision.user_id:
-            user_ids.add(revision.user_id)
-        for name, pair in changes.items():
-            for value in pair:
-                if not value:
-                    continue
-                if name == "contributing_lmc_id" and str(value).isdigit():
-                    lmc_ids.add(int(value))
-                elif name == "supersedes_id" and str(value).isdigit():
-                    item_ids.add(int(value))
-                elif name == "grants":
-                    for part in str(value).split(","):
-                        kind, _, number = part.strip().partition(":")
-                        if number.isdigit():
-                            (group_ids if kind == "group" else lmc_ids).add(int(number))
-    names = {
-        "user": _names(select(User.id, User.username).where(User.id.in_(user_ids)), user_ids),
-        "lmc": _names(
-            select(Organisation.id, Organisation.name).where(Organisation.id.in_(lmc_ids)),
-            lmc_ids,
-        ),
-        "group": _names(
-            select(Group.id, func.coalesce(func.nullif(Group.display_name, ""), Group.name)).where(
-                Group.id.in_(group_ids)
-            ),
-            group_ids,
-        ),
-        "item": _names(
-            select(Resource.id, Resource.title).where(
-                Resource.id.in_(item_ids), access.visible(_user())
-            ),
-            item_ids,
-        ),
-    }
-    described = []
-    for revision, changes in revisions:
-        described.append(
-            {
-                "revision": revision,
-                "user": names["user"].get(revision.user_id),
-                "first": all(pair[0] is None for pair in changes.values()),
-                "changes": [
-                    (
-                        FIELD_LABELS.get(name, name),
-                        _describe(name, pair[0], names),
-                        _describe(name, pair[1], names),
-                    )
-                    for name, pair in sorted(changes.items(), key=_tracked_order)
-                ],
-            }
-        )
-    return described
-
-
-def _tracked_order(change) -> int:
-    """Changes in the order the form lists the fields (``services.TRACKED``)."""
-    name = change[0]
-    return services.TRACKED.index(name) if name in services.TRACKED else len(services.TRACKED)
-
-
-def _names(query, ids) -> dict:
-    return dict(db.session.execute(query).all()) if ids else {}
-
-
-def _describe(name: str, value, names: dict) -> str:
-    """A history value as an officer reads it."""
-    if value is None or value == "":
-        return ""
-    value = str(value)
-    if name in ENUM_FIELDS:
-        return ENUM_FIELDS[name].get(value, value)
-    if name in LIST_FIELDS:
-        labels = LIST_FIELDS[name]
-        return "; ".join(labels.get(key.strip(), key.strip()) for key in value.split(","))
-    if name == "is_template":
-        return "Yes" if value == "True" else "No"
-    if name in DATE_FIELDS:
-        try:
-            return format_date(date.fromisoformat(value))
-        except ValueError:
-            return value
-    if name == "contributing_lmc_id":
-        return names["lmc"].get(int(value), "an LMC no longer listed") if value.isdigit() else value
-    if name == "supersedes_id":
-        return names["item"].get(int(value), "another item") if value.isdigit() else value
-    if name == "grants":
-        shown = []
-        for part in value.split(","):
-            kind, _, number = part.strip().partition(":")
-            table = names["group"] if kind == "group" else names["lmc"]
-            fallback = "a group no longer listed" if kind == "group" else "an LMC no longer listed"
-            shown.append(table.get(int(number), fallback) if number.isdigit() else part)
-        return "; ".join(shown)
-    return value
 
 
 # -- Its discussion thread --------------------------------------------------------------------
