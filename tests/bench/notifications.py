@@ -23,7 +23,7 @@ import urllib.request
 from pathlib import Path
 
 from tests.bench.corpus import DATA_DIR, ROOT
-from tests.bench.run import Gunicorn
+from tests.bench.run import Gunicorn, forum_env
 
 WATCHERS = 1_000
 REPLIES = 40
@@ -35,13 +35,7 @@ POSTGRES_URL = os.environ.get(
 
 
 def _env(data_dir: Path, database_url: str) -> dict:
-    env = dict(os.environ)
-    for key in ("DATABASE_URL", "FORUM_TEST_DATABASE_URL"):
-        env.pop(key, None)
-    env["FORUM_DATA_DIR"] = str(data_dir)
-    env["FORUM_SQLALCHEMY_DATABASE_URI"] = database_url
-    env["FORUM_SECRET_KEY"] = "bench-secret-key"
-    env["FORUM_LOAD_ENTRY_POINTS"] = "false"
+    env = forum_env(data_dir, database_url)
     return env
 
 

@@ -47,7 +47,15 @@ from pathlib import Path
 
 from tests.bench.corpus import DATA_DIR, ROOT
 from tests.bench.notifications import _postgres_ready
-from tests.bench.run import Gunicorn, PageResult, fetch, markdown_table, measure, text_table
+from tests.bench.run import (
+    Gunicorn,
+    PageResult,
+    fetch,
+    forum_env,
+    markdown_table,
+    measure,
+    text_table,
+)
 
 PLUGIN = "plugins.resources"
 ITEMS = 5_000
@@ -89,13 +97,7 @@ TITLE_HEADS = [
 
 
 def _env(data_dir: Path, database_url: str) -> dict:
-    env = dict(os.environ)
-    for key in ("DATABASE_URL", "FORUM_TEST_DATABASE_URL"):
-        env.pop(key, None)
-    env["FORUM_DATA_DIR"] = str(data_dir)
-    env["FORUM_SQLALCHEMY_DATABASE_URI"] = database_url
-    env["FORUM_SECRET_KEY"] = "bench-secret-key"
-    env["FORUM_LOAD_ENTRY_POINTS"] = "false"
+    env = forum_env(data_dir, database_url)
     env["FORUM_PLUGINS"] = json.dumps([PLUGIN])
     return env
 

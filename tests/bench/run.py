@@ -179,14 +179,18 @@ def _listening(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def forum_env(data_dir: Path) -> dict:
+def forum_env(data_dir: Path, url: str | None = None) -> dict:
+    """The environment of a benchmarked forum: its data folder, its database (the corpus's
+    unless ``url``), and the core alone (installed plugins are loaded only when named in
+    ``FORUM_PLUGINS``)."""
     env = dict(os.environ)
     # Only the corpus: no DATABASE_URL or test database from the caller's shell.
     for key in ("DATABASE_URL", "FORUM_TEST_DATABASE_URL", "FORUM_SQLALCHEMY_DATABASE_URI"):
         env.pop(key, None)
     env["FORUM_DATA_DIR"] = str(data_dir)
-    env["FORUM_SQLALCHEMY_DATABASE_URI"] = database_url(data_dir)
+    env["FORUM_SQLALCHEMY_DATABASE_URI"] = url or database_url(data_dir)
     env["FORUM_SECRET_KEY"] = "bench-secret-key"
+    env["FORUM_LOAD_ENTRY_POINTS"] = "false"
     return env
 
 
