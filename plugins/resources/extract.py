@@ -260,6 +260,9 @@ class Extractor:
     def __exit__(self, *exc_info) -> None:
         self.close()
 
+    def __del__(self) -> None:  # forgotten without close(): still end the child
+        self.close()
+
     def _start(self) -> subprocess.Popen:
         if (
             self._child is None

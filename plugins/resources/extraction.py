@@ -115,8 +115,12 @@ def retry(file_id: int) -> None:
         db.session.commit()
 
 
-def wait_idle(app: Flask, timeout: float = 60) -> None:
-    """Wait until the background thread has read everything handed to it (tests, bench)."""
-    executor = app.extensions.get("resources.extractor")
+def shutdown(app: Flask) -> None:
+    """Finish what the background thread was handed, then end it and its reading process
+    (tests that serve the app; a worker process simply exits)."""
+    executor = app.extensions.pop("resources.extractor", None)
     if executor is not None:
-        executor.submit(lambda: None).result(timeout=timeout)
+        executor.shutdown(wait=True)
+    extractor = app.extensions.pop("resources.extractor_process", None)
+    if extractor is not None:
+        extractor.close()

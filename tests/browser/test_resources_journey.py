@@ -46,6 +46,9 @@ def library_forum(tmp_path_factory):
         with serving(app) as url:
             yield LiveForum(url, app, "", "", "mark", "")
     finally:
+        from plugins.resources import extraction
+
+        extraction.shutdown(app)
         with app.app_context():
             db.engine.dispose()
 

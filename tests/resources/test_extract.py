@@ -418,3 +418,34 @@ def test_an_extractor_out_of_memory_fails_cleanly_and_recovers(tmp_path):
         extractor.memory_mb = 1024
         extractor.close()
         assert len(extractor.extract(pdf, "pdf")) == 9
+
+
+def test_a_forgotten_extractor_still_ends_its_child(tmp_path):
+    import gc
+
+    text = write(tmp_path, b"words", "a.txt")
+    extractor = extract_module.Extractor()
+    extractor.extract(text, "txt")
+    child = extractor._child
+    del extractor
+    gc.collect()
+    assert child.poll() is not None
+
+
+def test_the_background_reader_is_shut_down_with_its_process(app, tmp_path):
+    from plugins.resources import extraction
+    from tests.resources.conftest import make_resource, sample_pdf
+
+    app.config["RESOURCES_EXTRACT_IN_BACKGROUND"] = True
+    from forum.extensions import db
+
+    file_id = make_resource(file=sample_pdf(2, "background words", 2)).file_id
+    db.session.commit()  # the test's in-memory database has one connection for all threads
+    extraction.start(file_id).result(timeout=60)
+    child = app.extensions["resources.extractor_process"]._child
+    extraction.shutdown(app)
+    assert child.poll() is not None
+    assert "resources.extractor" not in app.extensions
+    from plugins.resources.models import StoredFile
+
+    assert db.session.get(StoredFile, file_id).extraction == "done"
