@@ -41,12 +41,13 @@ from sqlalchemy import select
 from forum.accounts.models import User
 from forum.errors import ForumError
 from forum.extensions import db
+from forum.files import RefusedFile, sniff
+from forum.uploads import megabytes
 
 from . import access, extraction, services, storage
 from . import vocabulary as v
 from .extract import Extractor
 from .fields import clean
-from .filetypes import RefusedFile, sniff
 from .models import Resource
 
 log = logging.getLogger("plugins.resources")
@@ -593,7 +594,7 @@ def _import_one(entry: _Entry, user, *, dry_run: bool, seen: dict, limit: int) -
         return Outcome(
             entry.label,
             "refused",
-            [f"That file is too large: files can be at most {storage.megabytes(limit)}."],
+            [f"That file is too large: files can be at most {megabytes(limit)}."],
         )
     sha256 = file_sha256(entry.path)
     holder = _already_held(sha256)

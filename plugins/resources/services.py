@@ -19,11 +19,11 @@ from forum import search
 from forum.database import utcnow
 from forum.errors import InvalidAccess, ValidationFailed
 from forum.extensions import db
+from forum.files import RefusedFile, safe_filename, sniff
 from forum.topics.slugs import slugify
 
 from . import access, storage
 from .fields import clean
-from .filetypes import RefusedFile, safe_filename, sniff
 from .models import AccessGrant, FileSection, Resource, ResourceNation, ResourceTopic, Revision
 
 #: Fields kept in the history, in the order a change is listed.

@@ -32,6 +32,7 @@ from flask_login import current_user
 from sqlalchemy import delete, func, select
 from werkzeug.datastructures import MultiDict
 
+from forum import files
 from forum.accounts.models import Group, Organisation, User
 from forum.attachments.models import PostAttachment
 from forum.categories.models import Category
@@ -43,7 +44,7 @@ from forum.plugin_system import categories_with
 from forum.topics.models import Post, Topic
 from forum.uploads import accepts_files
 
-from . import access, cards, extraction, filetypes, library, services, storage
+from . import access, cards, extraction, library, services, storage
 from . import vocabulary as v
 from .fields import form_values
 from .history import describe_revisions, format_date
@@ -212,8 +213,8 @@ def _form_choices(item: Resource | None = None) -> dict:
         "organisations": organisations,
         "groups": groups,
         "replaceable": db.session.execute(replaceable).all(),
-        "accept": filetypes.accept_attribute(),
-        "allowed_files": filetypes.describe_allowed(),
+        "accept": files.accept_attribute(),
+        "allowed_files": files.describe_allowed(),
         "size_limit": format_size(limit),
     }
 
@@ -388,7 +389,7 @@ def show(slug):
         if item.contributing_lmc_id
         else None,
         granted=_granted_names(item) if editable and item.access_level == "restricted" else [],
-        kind=filetypes.KINDS.get(item.file.kind) if item.file is not None else None,
+        kind=files.KINDS.get(item.file.kind) if item.file is not None else None,
         due=item.review_date is not None
         and item.review_date <= date.today()
         and item.status in library.REVIEWED,
@@ -461,7 +462,7 @@ def download(slug):
             "The file of this item could not be found on the server. "
             "Please tell a library editor so they can upload it again."
         )
-    kind = filetypes.KINDS.get(item.file.kind)
+    kind = files.KINDS.get(item.file.kind)
     name = item.file_name or f"{item.slug}{kind.extension if kind else ''}"
     response = send_file(
         path,

@@ -514,3 +514,15 @@ def test_extract_retries_failed_files_when_asked(app, admin, tmp_path, runner):
     assert "Read 1 file: 1 read, 0 failed, 0 with no text to read." in retried.output
     db.session.refresh(stored)
     assert stored.extraction == "done" and stored.section_count == 2
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(app, admin, tmp_path):
+    app.config["RESOURCES_MAX_UPLOAD_BYTES"] = 1024 * 1024
+    root = tmp_path / "big"
+    write(root, "Premises/huge.txt", b"words " * 300_000)
+    write(root, "Premises/small.txt", b"A short note on leases.")
+    report = import_tree(root, user=admin)
+    [refused] = report.refused
+    assert refused.path.endswith("huge.txt")
+    assert refused.reasons == ["That file is too large: files can be at most 1 MB."]
+    assert len(report.imported) == 1

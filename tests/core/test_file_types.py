@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from plugins.resources.filetypes import (
+from forum.files.types import (
     KINDS,
     MAX_FILENAME_CHARS,
     RefusedFile,
