@@ -9,11 +9,9 @@ not see the item sees no card at all.
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import and_, select
 
-from forum.attachments import services as attachments
+from forum.attachments import references
 from forum.errors import ValidationFailed
 from forum.extensions import db
 from forum.hooktypes import AttachmentType
@@ -23,9 +21,7 @@ from . import vocabulary as v
 from .models import Resource
 
 KEY = "resources.resource"
-#: ``[[resource:the-slug]]`` as typed in a post.
-REF = re.compile(r"\[\[resource:([a-z0-9][a-z0-9-]{0,119})\]\]")
-COOK_VERSION = "resources:1"
+COOK_VERSION = "resources:2"
 
 
 def attachment_type() -> AttachmentType:
@@ -100,34 +96,9 @@ def options(user, category) -> list[tuple[str, str]]:
 
 # -- [[resource:slug]] in Markdown --------------------------------------------------------------
 
-
-def markdown_rule(md) -> None:
-    """A markdown-it-py plugin: ``[[resource:slug]]`` becomes a link to the item."""
-
-    def rule(state, silent):
-        if not state.src.startswith("[[resource:", state.pos):
-            return False
-        match = REF.match(state.src, state.pos)
-        if match is None:
-            return False
-        if not silent:
-            token = state.push("link_open", "a", 1)
-            token.attrs = {"href": f"/resources/{match.group(1)}", "class": "resource-ref"}
-            token = state.push("text", "", 0)
-            token.content = f"Library: {match.group(1)}"
-            state.push("link_close", "a", -1)
-        state.pos = match.end()
-        return True
-
-    md.inline.ruler.before("link", "resource_ref", rule)
+markdown_rule = references.markdown_rule("resource", lambda slug: f"/resources/{slug}", "Library")
 
 
 def attach_refs(post, user) -> None:
-    """Attach each item a post names with ``[[resource:slug]]`` (in the post's transaction;
-    an item the author cannot see refuses the post with a message)."""
-    slugs = list(dict.fromkeys(REF.findall(post.raw or "")))
-    if not slugs:
-        return
-    refs = [(KEY, slug) for slug in slugs[: attachments.MAX_PER_POST]]
-    checked = attachments.check(user, post.topic.category, refs, post)
-    attachments.add(user, post, checked)
+    """Attach each item a post names with ``[[resource:slug]]``."""
+    references.attach_references(post, user, "resource", KEY)

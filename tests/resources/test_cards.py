@@ -32,7 +32,7 @@ def test_a_reference_in_markdown_attaches_the_item_and_links_to_it(app):
     post = make_topic(raw=f"See [[resource:{item.slug}]] before you sign anything.")
     assert attachments_of(post) == [item.id]
     assert f'href="/resources/{item.slug}"' in post.cooked
-    assert 'class="resource-ref"' in post.cooked
+    assert 'class="attachment-ref"' in post.cooked
     assert f"Library: {item.slug}" in post.cooked
 
 
