@@ -42,6 +42,7 @@ def documents(ids: list[int]) -> list[SearchDocument]:
     for record, lmc in rows:
         words = [
             v.SERVICE_TYPE_NAMES.get(record.service_type, ""),
+            v.SCHEME_TYPES.get(record.scheme_type, ""),
             record.summary,
             record.inclusions,
             record.exclusions,
