@@ -39,9 +39,16 @@ CREATE_POST = "create_post"
 
 
 def _plugin_params(params: dict) -> dict[str, str]:
-    """The plain string parameters, for plugins' ``topic_created`` (their composer fields,
-    ``<name>-<field>``, may be sent to the API as well)."""
-    return {key: value for key, value in params.items() if isinstance(value, str)}
+    """The plain parameters as text, for plugins' ``topic_created`` (their composer fields,
+    ``<name>-<field>``, may be sent to the API as well): JSON ``true``/``false`` become
+    ``"true"``/``"false"`` and numbers their digits, as a form would send them."""
+    plain = {}
+    for key, value in params.items():
+        if isinstance(value, bool):
+            plain[key] = "true" if value else "false"
+        elif isinstance(value, str | int | float):
+            plain[key] = str(value)
+    return plain
 
 
 def require_login(user) -> None:
