@@ -24,7 +24,7 @@ from flask import url_for
 from forum import hookimpl
 from forum.hooktypes import Decision, NavItem, Permission
 
-from . import access, api, cards, demo, search_index, threads  # noqa: F401 - api adds routes
+from . import access, api, cards, demo, import_views, search_index, threads  # noqa: F401 - api adds routes
 from .cli import sla_cli
 from .models import MODELS
 from .views import bp
