@@ -14,11 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import and_, case, func, literal, select, union_all
 
-from forum.caching import MISSING, VersionedCache
-from forum.content_version import current_version
+from forum.caching import remember
 from forum.errors import InvalidParameters
 from forum.extensions import db
 
@@ -184,12 +182,7 @@ def browse(
     today = today or date.today()
     where = and_(*_conditions(user, filters, topics, today))
     key = (access.visibility(user), replace(filters, page=1, sort="newest"), topics, today)
-    cache, version = _summaries(), current_version()
-    summary = cache.get(key, version)
-    if summary is MISSING:
-        summary = _summary(where, today)
-        cache.put(key, version, summary)
-    total, facets, due = summary
+    total, facets, due = remember("resources.library_counts", key, lambda: _summary(where, today))
     items = []
     if total:
         items = list(
@@ -202,16 +195,6 @@ def browse(
             )
         )
     return LibraryPage(filters, items, total, facets, due, per_page, tuple(topics))
-
-
-def _summaries() -> VersionedCache:
-    cache = current_app.extensions.get("resources.library_counts")
-    if cache is None:
-        cache = VersionedCache(
-            max_entries=2000, max_age_seconds=current_app.config["CACHE_MAX_AGE_SECONDS"]
-        )
-        current_app.extensions["resources.library_counts"] = cache
-    return cache
 
 
 def _summary(where, today: date) -> tuple[int, list[Facet], int]:

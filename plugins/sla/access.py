@@ -13,6 +13,8 @@ as a SQL condition for a list, so a record's visibility holds everywhere at once
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import current_app, g
 from sqlalchemy import and_, false, or_, select, true
 
@@ -75,24 +77,66 @@ def sees_notes(user) -> bool:
     return is_officer(user)
 
 
+@dataclass(frozen=True)
+class Visibility:
+    """What one person may see, reduced to values (worked out once per request): everything
+    (staff), or whether they are an officer, their LMC, and the records they see only as
+    their submitter. People with the same visibility see the same records, so it also keys
+    the tracker's cached counts."""
+
+    everything: bool
+    officer: bool
+    lmc_id: int | None
+    own_ids: frozenset[int]
+
+
+def visibility(user) -> Visibility:
+    cache = g.setdefault("sla_visibility", {})
+    key = getattr(user, "id", None)
+    if key not in cache:
+        cache[key] = _visibility(user)
+    return cache[key]
+
+
+def forget() -> None:
+    """Drop this request's worked-out visibility (after a write that changes it)."""
+    g.pop("sla_visibility", None)
+
+
+def _visibility(user) -> Visibility:
+    if sees_everything(user):
+        return Visibility(True, True, None, frozenset())
+    if not active(user):
+        return Visibility(False, False, None, frozenset())
+    seen = Visibility(False, is_officer(user), user.organisation_id, frozenset())
+    own = db.session.scalars(
+        select(SlaRecord.id).where(SlaRecord.submitted_by_id == user.id, ~_shared(seen))
+    )
+    return Visibility(seen.everything, seen.officer, seen.lmc_id, frozenset(own))
+
+
+def _shared(seen: Visibility):
+    """The records anyone with ``seen``'s access sees, submitter or not."""
+    allowed = [SlaRecord.visibility == "all_members"]
+    if seen.officer:
+        allowed.append(SlaRecord.visibility == "officers_only")
+    if seen.lmc_id:
+        allowed.append(
+            and_(SlaRecord.visibility == "own_lmc_only", SlaRecord.lmc_id == seen.lmc_id)
+        )
+    return or_(*allowed)
+
+
 def visible(user):
     """A SQL condition on :class:`SlaRecord`: the records ``user`` may see."""
-    if sees_everything(user):
-        return true()
     if not active(user):
         return false()
-    allowed = [SlaRecord.visibility == "all_members"]
-    if is_officer(user):
-        allowed.append(SlaRecord.visibility == "officers_only")
-    if user.organisation_id:
-        allowed.append(
-            and_(
-                SlaRecord.visibility == "own_lmc_only",
-                SlaRecord.lmc_id == user.organisation_id,
-            )
-        )
-    allowed.append(SlaRecord.submitted_by_id == user.id)
-    return or_(*allowed)
+    seen = visibility(user)
+    if seen.everything:
+        return true()
+    if seen.own_ids:
+        return or_(_shared(seen), SlaRecord.id.in_(sorted(seen.own_ids)))
+    return _shared(seen)
 
 
 def can_see(user, record: SlaRecord | None) -> bool:

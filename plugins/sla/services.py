@@ -149,6 +149,7 @@ def create(
             db.session.commit()
         else:
             savepoint.commit()
+        access.forget()
     except BaseException:
         if savepoint is None:
             db.session.rollback()
@@ -173,6 +174,7 @@ def update(user, record: SlaRecord, form: Mapping, document: Upload | None = Non
         _supersede(values["supersedes"])
         search.changed(SEARCH_KIND, [record.id])
         db.session.commit()
+        access.forget()
     except BaseException:
         db.session.rollback()
         raise

@@ -9,6 +9,7 @@ page (:func:`browse`) and the CSV export (:func:`matching`).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time
@@ -16,6 +17,8 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import and_, func, or_, select
 
+from forum.accounts.models import Organisation
+from forum.caching import remember
 from forum.errors import InvalidParameters
 from forum.extensions import db
 
@@ -106,6 +109,10 @@ class TrackerPage:
     total: int
     facets: list[Facet]
     per_page: int
+    #: Counts beyond the fixed facets: ``commissioner`` ``[(name, n)]``, ``lmc``
+    #: ``[(id, name, n)]``, ``has_document`` (n) and, once service types are chosen,
+    #: ``service_type``: every type's count as if none were (so that more can be ticked).
+    extra: dict = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -251,12 +258,17 @@ def matching(user, filters: Filters, *, today: date | None = None):
 
 
 def browse(user, filters: Filters, *, per_page: int, today: date | None = None) -> TrackerPage:
-    """A page of the tracker as ``user`` may see it, with its facet counts."""
+    """A page of the tracker as ``user`` may see it, with its facet counts. The counts are
+    kept until the next write for everyone who sees the same records with the same filters
+    (:func:`access.visibility`), so paging and sorting cost one query for the page."""
     today = today or date.today()
-    where = and_(*_conditions(user, filters, today))
-    total = db.session.scalar(select(func.count()).select_from(SlaRecord).where(where)) or 0
+    key = (access.visibility(user), replace(filters, page=1, sort="newest"), today)
+    total, facets, extra = remember(
+        "sla.tracker_counts", key, lambda: _summary(user, filters, today)
+    )
     records = []
     if total:
+        where = and_(*_conditions(user, filters, today))
         records = list(
             db.session.scalars(
                 select(SlaRecord)
@@ -266,64 +278,88 @@ def browse(user, filters: Filters, *, per_page: int, today: date | None = None) 
                 .offset((filters.page - 1) * per_page)
             )
         )
-    facets = _facets(where) if total else []
-    return TrackerPage(filters, records, total, facets, per_page)
+    return TrackerPage(filters, records, total, facets, per_page, extra)
 
 
-def _facets(where) -> list[Facet]:
-    """Counts of each facet's values among the filtered records: one grouped pass."""
-    columns = [column for _label, _options, column in ENUM_FACETS.values()]
-    extra = [SlaRecord.service_type, SlaRecord.financial_year, SlaRecord.accreditation_needed]
+#: What the summary groups by, beside the fixed facets' columns.
+_GROUPED = {
+    "service_type": SlaRecord.service_type,
+    "year": SlaRecord.financial_year,
+    "accreditation": SlaRecord.accreditation_needed,
+    "has_document": SlaRecord.has_document,
+    "commissioner": SlaRecord.commissioner_name,
+    "lmc": SlaRecord.lmc_id,
+}
+
+
+def _summary(user, filters: Filters, today: date) -> tuple[int, list[Facet], dict]:
+    """``(total, facets, extra)`` in one grouped pass over the records matching every filter
+    but the service types (whose counts are disjunctive: ticking one keeps the others)."""
+    chosen = set(filters.service_type)
+    broad = and_(*_conditions(user, replace(filters, service_type=()), today))
+    columns = {**{name: column for name, (_l, _o, column) in ENUM_FACETS.items()}, **_GROUPED}
     rows = db.session.execute(
-        select(*columns, *extra, func.count()).where(where).group_by(*columns, *extra)
+        select(*columns.values(), func.count()).where(broad).group_by(*columns.values())
     ).all()
-    counted: dict[str, dict] = {
-        name: {} for name in [*ENUM_FACETS, "service_type", "year", "accreditation"]
-    }
-    names = [*ENUM_FACETS, "service_type", "year", "accreditation"]
+    counted: dict[str, Counter] = {name: Counter() for name in columns}
+    services: Counter = Counter()
     for row in rows:
-        n = row[-1]
-        for name, value in zip(names, row[:-1], strict=True):
+        values, n = dict(zip(columns, row[:-1], strict=True)), row[-1]
+        services[values["service_type"]] += n
+        if chosen and values["service_type"] not in chosen:
+            continue
+        for name, value in values.items():
             if name == "accreditation":
                 value = "yes" if value else "no"
             if value not in (None, ""):
-                counted[name][value] = counted[name].get(value, 0) + n
+                counted[name][value] += n
+    total = sum(counted["service_type"].values())
+    if not total:
+        return 0, [], {}
     facets = [
-        Facet(
-            "service_type",
-            "Service type",
-            [
-                (k, label, counted["service_type"][k])
-                for k, label in v.SERVICE_TYPE_NAMES.items()
-                if k in counted["service_type"]
-            ],
-        ),
+        _facet("service_type", "Service type", v.SERVICE_TYPE_NAMES, counted),
         Facet(
             "year",
             "Financial year",
-            [(y, y, n) for y, n in sorted(counted["year"].items(), reverse=True)],
+            sorted(((y, y, n) for y, n in counted["year"].items()), reverse=True),
         ),
+        *(
+            _facet(name, label, options, counted)
+            for name, (label, options, _c) in ENUM_FACETS.items()
+        ),
+        _facet("accreditation", "Accreditation needed", {"yes": "Yes", "no": "No"}, counted),
     ]
-    for name, (label, options, _column) in ENUM_FACETS.items():
-        facets.append(
-            Facet(
-                name,
-                label,
-                [(k, text, counted[name][k]) for k, text in options.items() if k in counted[name]],
+    names = dict(
+        db.session.execute(
+            select(Organisation.id, Organisation.name).where(
+                Organisation.id.in_(list(counted["lmc"]))
             )
-        )
-    facets.append(
-        Facet(
-            "accreditation",
-            "Accreditation needed",
-            [
-                (k, k.capitalize(), counted["accreditation"][k])
-                for k in ("yes", "no")
-                if k in counted["accreditation"]
-            ],
-        )
+        ).all()
     )
-    return facets
+    extra = {
+        "commissioner": sorted(
+            counted["commissioner"].items(), key=lambda kv: (-kv[1], kv[0].lower())
+        )[:MAX_LIST_FACET],
+        "lmc": sorted(
+            ((lmc, names.get(lmc, f"LMC {lmc}"), n) for lmc, n in counted["lmc"].items()),
+            key=lambda item: (-item[2], item[1].lower()),
+        )[:MAX_LIST_FACET],
+        "has_document": counted["has_document"][True],
+        "service_type": (
+            [(k, name, services[k]) for k, name in v.SERVICE_TYPE_NAMES.items() if k in services]
+            if chosen
+            else None
+        ),
+    }
+    return total, facets, extra
+
+
+def _facet(name: str, label: str, options: dict, counted: dict) -> Facet:
+    return Facet(
+        name,
+        label,
+        [(k, text, counted[name][k]) for k, text in options.items() if k in counted[name]],
+    )
 
 
 def clear(filters: Filters, name: str) -> Filters:

@@ -13,7 +13,6 @@ shows a price, and nothing here ranks records by price.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from datetime import date
 
 from flask import (
@@ -56,7 +55,6 @@ MAX_DISCUSSIONS = 50
 #: The most records offered in the form's "Supersedes" list.
 MAX_SUPERSEDE_CHOICES = 500
 #: Commissioners and LMCs listed in the tracker's facets (the most common first).
-MAX_LIST_FACET = tracker.MAX_LIST_FACET
 #: Empty tariff and KPI rows the form always offers.
 BLANK_ROWS = 3
 #: Kinds of specification document (a hint for the file picker; the server checks content).
@@ -315,7 +313,7 @@ def index():
         listing=listing,
         filters=filters,
         facets={facet.name: facet for facet in listing.facets},
-        more=_more_facets(user, filters, listing),
+        more=listing.extra,
         sorts={
             key: label
             for key, label in tracker.SORTS.items()
@@ -334,46 +332,6 @@ def _optional_url(endpoint: str) -> str | None:
         return url_for(endpoint)
     except BuildError:
         return None
-
-
-def _more_facets(user, filters: tracker.Filters, listing: tracker.TrackerPage) -> dict:
-    """Counts the tracker does not make, in one grouped query: commissioners, LMCs and "has
-    a document" among the filtered records and, once service types are chosen, every
-    service type's count as if none were (so that more can be ticked)."""
-    out = {"commissioner": [], "lmc": [], "has_document": 0, "service_type": None}
-    if not listing.total:
-        return out
-    chosen = set(filters.service_type)
-    broad = replace(filters, service_type=()) if chosen else filters
-    sub = tracker.matching(user, broad).order_by(None).subquery()
-    columns = (sub.c.service_type, sub.c.commissioner_name, sub.c.lmc_id, sub.c.has_document)
-    rows = db.session.execute(select(*columns, func.count()).group_by(*columns)).all()
-    services: dict[str, int] = {}
-    commissioners: dict[str, int] = {}
-    lmcs: dict[int, int] = {}
-    for service, commissioner, lmc_id, has_document, count in rows:
-        services[service] = services.get(service, 0) + count
-        if chosen and service not in chosen:
-            continue
-        commissioners[commissioner] = commissioners.get(commissioner, 0) + count
-        lmcs[lmc_id] = lmcs.get(lmc_id, 0) + count
-        if has_document:
-            out["has_document"] += count
-    names = lmc_names()
-    out["commissioner"] = sorted(commissioners.items(), key=lambda kv: (-kv[1], kv[0].lower()))[
-        :MAX_LIST_FACET
-    ]
-    out["lmc"] = sorted(
-        ((lmc_id, names.get(lmc_id, f"LMC {lmc_id}"), count) for lmc_id, count in lmcs.items()),
-        key=lambda item: (-item[2], item[1].lower()),
-    )[:MAX_LIST_FACET]
-    if chosen:
-        out["service_type"] = [
-            (slug, name, services[slug])
-            for slug, name in v.SERVICE_TYPE_NAMES.items()
-            if slug in services
-        ]
-    return out
 
 
 # -- One record -------------------------------------------------------------------------------
