@@ -33,10 +33,11 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from forum.accounts.models import Group, Organisation, User
-from forum.api.params import body_params, int_param
+from forum.api.params import body_params
 from forum.api.serializers import timestamp
-from forum.errors import InvalidAccess, InvalidParameters, NotFound, NotLoggedIn
+from forum.errors import InvalidAccess, NotFound, NotLoggedIn
 from forum.extensions import db
+from forum.facets import facets_json, next_page_url, per_page_param
 from forum.uploads import accepts_files
 
 from . import access, extraction, library, services
@@ -45,7 +46,6 @@ from .fields import form_values
 from .models import Resource
 from .views import bp
 
-MAX_PER_PAGE = 100
 #: The list's facets, in the order they are sent (each is present, empty or not).
 FACET_NAMES = ("collection", "type", "topic", "nation", "source", "status")
 #: Fields that take several values.
@@ -278,33 +278,21 @@ def _extract(resource: Resource) -> None:
 # -- Routes -----------------------------------------------------------------------------------
 
 
-def _per_page() -> int:
-    per_page = int_param(request.args, "per_page", minimum=1)
-    if per_page is None:
-        return current_app.config["RESOURCES_PER_PAGE"]
-    if per_page > MAX_PER_PAGE:
-        raise InvalidParameters("per_page", f"between 1 and {MAX_PER_PAGE}")
-    return per_page
-
-
 @bp.get("/items.json")
 def api_list():
     """A page of the library as the viewer may see it, with facet counts."""
     user = viewer()
     filters = library.parse(request.args)
-    per_page = _per_page()
+    per_page = per_page_param(current_app.config["RESOURCES_PER_PAGE"])
     listing = library.browse(user, filters, per_page=per_page)
-    facets = {name: [] for name in FACET_NAMES}
-    for facet in listing.facets:
-        facets[facet.name] = [
-            {"value": key, "label": label, "count": count} for key, label, count in facet.values
-        ]
-    more = None
-    if filters.page < listing.pages:
-        query = filters.args(page=filters.page + 1)
-        if "per_page" in request.args:
-            query["per_page"] = str(per_page)
-        more = url_for("resources.api_list", **query)
+    facets = facets_json(listing.facets, FACET_NAMES)
+    more = next_page_url(
+        "resources.api_list",
+        filters.args(page=filters.page + 1),
+        filters.page,
+        listing.pages,
+        per_page,
+    )
     return jsonify(
         {
             "resources": [resource_json(item, user, full=False) for item in listing.items],

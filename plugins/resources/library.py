@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import and_, case, func, literal, select, union_all
@@ -19,6 +19,7 @@ from sqlalchemy import and_, case, func, literal, select, union_all
 from forum.caching import remember
 from forum.errors import InvalidParameters
 from forum.extensions import db
+from forum.facets import Facet, vocabulary_facet
 
 from . import access
 from . import vocabulary as v
@@ -68,14 +69,6 @@ class Filters:
             (self.collection, self.type, self.topic, self.nation, self.status, self.source,
              self.due)
         )  # fmt: skip
-
-
-@dataclass
-class Facet:
-    name: str
-    label: str
-    #: ``(key, label, count)`` for each value present in the filtered items.
-    values: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -237,11 +230,7 @@ def _summary(where, today: date) -> tuple[int, list[Facet], int]:
     for name, value, n in db.session.execute(many):
         counted[name][value] += n
     facets = [
-        Facet(
-            name,
-            label,
-            [(k, text, counted[name][k]) for k, text in options.items() if k in counted[name]],
-        )
+        vocabulary_facet(name, label, options, counted[name])
         for name, (label, options) in ENUM_FACETS.items()
     ]
     sources = sorted(counted["source"].items(), key=lambda pair: (-pair[1], pair[0]))

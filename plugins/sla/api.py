@@ -40,10 +40,11 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from forum.accounts.models import Organisation, User
-from forum.api.params import body_params, int_param
+from forum.api.params import body_params
 from forum.api.serializers import timestamp
-from forum.errors import InvalidAccess, InvalidParameters, NotFound, NotLoggedIn
+from forum.errors import InvalidAccess, NotFound, NotLoggedIn
 from forum.extensions import db
+from forum.facets import facets_json, next_page_url, per_page_param
 from forum.uploads import accepts_files
 
 from . import access, services, tracker
@@ -52,7 +53,6 @@ from .models import SlaRecord
 from .threads import record_url
 from .views import bp
 
-MAX_PER_PAGE = 100
 #: The list's facets, in the order they are sent (each is present, empty or not).
 FACET_NAMES = ("service_type", "year", *tracker.ENUM_FACETS, "accreditation")
 #: Form fields that take several values.
@@ -329,15 +329,6 @@ def _visible(record_id: int, user) -> SlaRecord:
     return record
 
 
-def _per_page() -> int:
-    per_page = int_param(request.args, "per_page", minimum=1)
-    if per_page is None:
-        return current_app.config["SLA_PER_PAGE"]
-    if per_page > MAX_PER_PAGE:
-        raise InvalidParameters("per_page", f"between 1 and {MAX_PER_PAGE}")
-    return per_page
-
-
 # -- Routes -----------------------------------------------------------------------------------
 
 
@@ -346,19 +337,12 @@ def api_list():
     """A page of the tracker as the viewer may see it, with facet counts."""
     user = _signed_in()
     filters = tracker.parse(request.args)
-    per_page = _per_page()
+    per_page = per_page_param(current_app.config["SLA_PER_PAGE"])
     page = tracker.browse(user, filters, per_page=per_page)
-    facets = {name: [] for name in FACET_NAMES}
-    for facet in page.facets:
-        facets[facet.name] = [
-            {"value": key, "label": label, "count": count} for key, label, count in facet.values
-        ]
-    more = None
-    if filters.page < page.pages:
-        query = filters.args(page=filters.page + 1)
-        if "per_page" in request.args:
-            query["per_page"] = str(per_page)
-        more = url_for("sla.api_list", **query)
+    facets = facets_json(page.facets, FACET_NAMES)
+    more = next_page_url(
+        "sla.api_list", filters.args(page=filters.page + 1), filters.page, page.pages, per_page
+    )
     lmcs = lmc_names(page.records)
     return jsonify(
         {

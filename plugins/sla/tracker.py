@@ -21,6 +21,7 @@ from forum.accounts.models import Organisation
 from forum.caching import remember
 from forum.errors import InvalidParameters
 from forum.extensions import db
+from forum.facets import Facet, vocabulary_facet
 
 from . import access
 from . import vocabulary as v
@@ -93,13 +94,6 @@ class Filters:
             for f in fields(self)
             if f.name not in ("sort", "page")
         )
-
-
-@dataclass
-class Facet:
-    name: str
-    label: str
-    values: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -317,17 +311,24 @@ def _summary(user, filters: Filters, today: date) -> tuple[int, list[Facet], dic
     if not total:
         return 0, [], {}
     facets = [
-        _facet("service_type", "Service type", v.SERVICE_TYPE_NAMES, counted),
+        vocabulary_facet(
+            "service_type", "Service type", v.SERVICE_TYPE_NAMES, counted["service_type"]
+        ),
         Facet(
             "year",
             "Financial year",
             sorted(((y, y, n) for y, n in counted["year"].items()), reverse=True),
         ),
         *(
-            _facet(name, label, options, counted)
+            vocabulary_facet(name, label, options, counted[name])
             for name, (label, options, _c) in ENUM_FACETS.items()
         ),
-        _facet("accreditation", "Accreditation needed", {"yes": "Yes", "no": "No"}, counted),
+        vocabulary_facet(
+            "accreditation",
+            "Accreditation needed",
+            {"yes": "Yes", "no": "No"},
+            counted["accreditation"],
+        ),
     ]
     names = dict(
         db.session.execute(
@@ -352,14 +353,6 @@ def _summary(user, filters: Filters, today: date) -> tuple[int, list[Facet], dic
         ),
     }
     return total, facets, extra
-
-
-def _facet(name: str, label: str, options: dict, counted: dict) -> Facet:
-    return Facet(
-        name,
-        label,
-        [(k, text, counted[name][k]) for k, text in options.items() if k in counted[name]],
-    )
 
 
 def clear(filters: Filters, name: str) -> Filters:
