@@ -20,9 +20,13 @@ Then notifications (:mod:`tests.bench.notifications`): a reply's latency in a ca
 1,000 people watch, the fan-out after it, and draining 1,000 mails to a local SMTP server;
 ``--only notifications`` runs just that.
 
-Last, the Resource Centre (:mod:`tests.bench.resources`): the library page over 5,000 items,
+Then the Resource Centre (:mod:`tests.bench.resources`): the library page over 5,000 items,
 a 100-page PDF upload while other pages are served, and importing 1,000 documents;
 ``--only resources`` runs just that.
+
+Last, the SLA tracker (:mod:`tests.bench.sla`): the tracker over 5,000 records with two
+facets chosen, a topic page with 3 SLAs attached against the same page without, and the CSV
+export of 5,000 records; ``--only sla`` runs just that.
 
 ``--profile PAGE`` instead runs requests in-process under cProfile and prints where the
 time goes and how many SQL queries a request makes (``--only search --profile QUERY``: a
@@ -558,9 +562,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=300, help="requests to profile")
     parser.add_argument(
         "--only",
-        choices=["search", "notifications", "resources"],
+        choices=["search", "notifications", "resources", "sla"],
         help="run only this part (search: tests/bench/search.py; notifications: "
-        "tests/bench/notifications.py; resources: tests/bench/resources.py)",
+        "tests/bench/notifications.py; resources: tests/bench/resources.py; sla: "
+        "tests/bench/sla.py)",
     )
     parser.add_argument(
         "--search",
@@ -581,6 +586,10 @@ def main(argv: list[str] | None = None) -> int:
         from tests.bench import resources as bench_resources
 
         return bench_resources.main()
+    if args.only == "sla":
+        from tests.bench import sla as bench_sla
+
+        return bench_sla.main()
     facts = ensure_corpus(Spec(), args.data_dir, rebuild=args.rebuild)
     pages = {
         "topic": f"/t/{facts['topic']['slug']}/{facts['topic']['id']}",
@@ -697,7 +706,11 @@ def main(argv: list[str] | None = None) -> int:
     from tests.bench import resources as bench_resources
 
     print("\nResource Centre (tests/bench/resources.py)")
-    return bench_resources.main() or status
+    status = bench_resources.main() or status
+    from tests.bench import sla as bench_sla
+
+    print("\nSLA tracker (tests/bench/sla.py)")
+    return bench_sla.main() or status
 
 
 if __name__ == "__main__":
