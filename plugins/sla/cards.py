@@ -8,6 +8,7 @@ record sees no card, and only officers see its negotiation notes.
 from __future__ import annotations
 
 from sqlalchemy import and_, select
+from sqlalchemy.orm import lazyload
 
 from forum.attachments import references
 from forum.errors import ValidationFailed
@@ -38,7 +39,11 @@ def attachment_type() -> AttachmentType:
 def load(ids: list[int], user) -> dict[int, SlaRecord]:
     """The records with these ids that ``user`` may see, in one query."""
     rows = db.session.scalars(
-        select(SlaRecord).where(and_(SlaRecord.id.in_(ids), access.visible(user)))
+        select(SlaRecord)
+        .where(and_(SlaRecord.id.in_(ids), access.visible(user)))
+        # A card shows the tariffs; the rest of a record's rows stay unread.
+        .options(lazyload(SlaRecord.kpis), lazyload(SlaRecord.accreditations))
+        .options(lazyload(SlaRecord.document))
     )
     return {record.id: record for record in rows}
 

@@ -20,7 +20,6 @@ from flask import (
     Response,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -35,6 +34,7 @@ from werkzeug.routing import BuildError
 
 from forum.accounts.models import Organisation, User
 from forum.attachments.models import PostAttachment
+from forum.caching import remember
 from forum.errors import InvalidAccess, InvalidParameters, NotFound, NotLoggedIn, ValidationFailed
 from forum.extensions import db
 from forum.permissions import visible_category_ids
@@ -83,16 +83,14 @@ def lmc_name(lmc_id: int | None) -> str:
 
 
 def lmc_names() -> dict[int, str]:
-    found = g.get("sla_lmc_names")
-    if found is None:
-        found = g.sla_lmc_names = dict(
-            db.session.execute(
-                select(Organisation.id, Organisation.name).where(
-                    Organisation.id.in_(select(SlaRecord.lmc_id).distinct())
-                )
-            ).all()
-        )
-    return found
+    """The names of the LMCs records belong to (kept until the next write)."""
+
+    def names():
+        lmcs = select(SlaRecord.lmc_id).distinct()
+        query = select(Organisation.id, Organisation.name).where(Organisation.id.in_(lmcs))
+        return dict(db.session.execute(query).all())
+
+    return remember("sla.lmc_names", "all", names)
 
 
 bp.add_app_template_filter(compare.money, "sla_money")
