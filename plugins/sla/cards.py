@@ -8,7 +8,7 @@ record sees no card, and only officers see its negotiation notes.
 from __future__ import annotations
 
 from sqlalchemy import and_, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import joinedload, lazyload
 
 from forum.attachments import references
 from forum.errors import ValidationFailed
@@ -41,10 +41,10 @@ def load(ids: list[int], user) -> dict[int, SlaRecord]:
     rows = db.session.scalars(
         select(SlaRecord)
         .where(and_(SlaRecord.id.in_(ids), access.visible(user)))
-        # A card shows the tariffs; the rest of a record's rows stay unread.
+        # A card shows the tariffs (joined: one query); the rest of a record stays unread.
+        .options(joinedload(SlaRecord.tariffs), lazyload(SlaRecord.document))
         .options(lazyload(SlaRecord.kpis), lazyload(SlaRecord.accreditations))
-        .options(lazyload(SlaRecord.document))
-    )
+    ).unique()
     return {record.id: record for record in rows}
 
 
