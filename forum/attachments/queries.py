@@ -102,3 +102,51 @@ def as_json(shown: list[ShownAttachment]) -> dict[str, list[dict]]:
             continue
         data.setdefault(item.type.plugin, []).append({"type": item.type.key, **body})
     return data
+
+
+# -- Where a plugin's object is discussed (public, for plugins' object pages) ------------------
+
+
+def citing_topics(user, type_key: str, object_id: int, *, limit: int = 50) -> list:
+    """The topics with a live post carrying this object as an attachment, in categories
+    ``user`` may see, most recently active first: rows of ``(id, slug, title,
+    last_posted_at)``, in one query."""
+    from forum.permissions import visible_category_ids
+    from forum.topics.models import Post, Topic
+
+    category_ids = visible_category_ids(user)
+    if not category_ids:
+        return []
+    citing = (
+        select(Post.topic_id)
+        .join(PostAttachment, PostAttachment.post_id == Post.id)
+        .where(
+            PostAttachment.type_key == type_key,
+            PostAttachment.object_id == object_id,
+            Post.deleted_at.is_(None),
+        )
+    )
+    return db.session.execute(
+        select(Topic.id, Topic.slug, Topic.title, Topic.last_posted_at)
+        .where(
+            Topic.id.in_(citing),
+            Topic.deleted_at.is_(None),
+            Topic.category_id.in_(category_ids),
+        )
+        .order_by(Topic.last_posted_at.desc(), Topic.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def visible_topic(user, topic_id: int | None):
+    """The topic if it exists, is not deleted and ``user`` may see its category (a plugin
+    object's own discussion thread), else ``None``."""
+    from forum.permissions import visible_category_ids
+    from forum.topics.models import Topic
+
+    if topic_id is None:
+        return None
+    topic = db.session.get(Topic, topic_id)
+    if topic is None or topic.deleted_at is not None:
+        return None
+    return topic if topic.category_id in visible_category_ids(user) else None

@@ -34,14 +34,14 @@ from werkzeug.datastructures import MultiDict
 
 from forum import files
 from forum.accounts.models import Group, Organisation, User
-from forum.attachments.models import PostAttachment
+from forum.attachments.queries import citing_topics, visible_topic
 from forum.categories.models import Category
 from forum.errors import ForumError, InvalidAccess, NotFound, NotLoggedIn, ValidationFailed
 from forum.extensions import db
 from forum.page_cache import cache_for_visitors
-from forum.permissions import can, visible_category_ids
+from forum.permissions import can
 from forum.plugin_system import categories_with
-from forum.topics.models import Post, Topic
+from forum.topics.models import Topic
 from forum.uploads import accepts_files
 
 from . import access, cards, extraction, library, services, storage
@@ -378,8 +378,8 @@ def show(slug):
         sections=sections,
         preview_chars=SECTION_PREVIEW_CHARS,
         pages_word=_pages_word(item),
-        discussions=_discussions(user, item),
-        thread=_thread(user, item),
+        discussions=citing_topics(user, cards.KEY, item.id, limit=MAX_DISCUSSIONS),
+        thread=visible_topic(user, item.discussion_topic_id),
         can_discuss=user.is_authenticated and user.is_active,
         can_edit=editable,
         contributor=db.session.get(User, item.contributed_by_id)
@@ -394,44 +394,6 @@ def show(slug):
         and item.review_date <= date.today()
         and item.status in library.REVIEWED,
     )
-
-
-def _discussions(user, item: Resource) -> list:
-    """Threads with a post (not deleted) carrying ``item``, in categories ``user`` sees."""
-    category_ids = visible_category_ids(user)
-    if not category_ids:
-        return []
-    citing = (
-        select(Post.topic_id)
-        .join(PostAttachment, PostAttachment.post_id == Post.id)
-        .where(
-            PostAttachment.type_key == cards.KEY,
-            PostAttachment.object_id == item.id,
-            Post.deleted_at.is_(None),
-        )
-    )
-    return db.session.execute(
-        select(Topic.id, Topic.slug, Topic.title, Topic.last_posted_at)
-        .where(
-            Topic.id.in_(citing),
-            Topic.deleted_at.is_(None),
-            Topic.category_id.in_(category_ids),
-        )
-        .order_by(Topic.last_posted_at.desc(), Topic.id.desc())
-        .limit(MAX_DISCUSSIONS)
-    ).all()
-
-
-def _thread(user, item: Resource) -> Topic | None:
-    """The item's own discussion thread, if it still exists and ``user`` may see it."""
-    if item.discussion_topic_id is None:
-        return None
-    topic = db.session.get(Topic, item.discussion_topic_id)
-    if topic is None or topic.deleted_at is not None:
-        return None
-    if topic.category_id not in visible_category_ids(user):
-        return None
-    return topic
 
 
 def _granted_names(item: Resource) -> list[str]:
@@ -505,7 +467,7 @@ def discuss(slug):
     if not user.is_authenticated:
         raise NotLoggedIn("Please sign in to discuss library items.")
     item = _visible_item(slug)
-    thread = _thread(user, item)
+    thread = visible_topic(user, item.discussion_topic_id)
     if thread is not None:
         return redirect(_topic_url(thread), 303)
     existing = db.session.get(Topic, item.discussion_topic_id) if item.discussion_topic_id else None

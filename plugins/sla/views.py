@@ -33,12 +33,10 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.routing import BuildError
 
 from forum.accounts.models import Organisation, User
-from forum.attachments.models import PostAttachment
+from forum.attachments.queries import citing_topics, visible_topic
 from forum.caching import remember
 from forum.errors import InvalidAccess, InvalidParameters, NotFound, NotLoggedIn, ValidationFailed
 from forum.extensions import db
-from forum.permissions import visible_category_ids
-from forum.topics.models import Post, Topic
 from forum.uploads import accepts_files, megabytes
 
 from . import access, cards, compare, export, services, tracker
@@ -364,50 +362,11 @@ def show(record_id):
         older=older,
         newer=newer,
         people=people,
-        discussions=_discussions(user, record),
-        thread=_thread(user, record),
+        discussions=citing_topics(user, cards.KEY, record.id, limit=MAX_DISCUSSIONS),
+        thread=visible_topic(user, record.discussion_topic_id),
         can_edit=access.can_edit(user, record),
         sees_notes=access.sees_notes(user),
     )
-
-
-def _discussions(user, record: SlaRecord) -> list:
-    """Threads with a post (not deleted) carrying ``record``, in categories ``user``
-    sees: one query."""
-    category_ids = visible_category_ids(user)
-    if not category_ids:
-        return []
-    citing = (
-        select(Post.topic_id)
-        .join(PostAttachment, PostAttachment.post_id == Post.id)
-        .where(
-            PostAttachment.type_key == cards.KEY,
-            PostAttachment.object_id == record.id,
-            Post.deleted_at.is_(None),
-        )
-    )
-    return db.session.execute(
-        select(Topic.id, Topic.slug, Topic.title, Topic.last_posted_at)
-        .where(
-            Topic.id.in_(citing),
-            Topic.deleted_at.is_(None),
-            Topic.category_id.in_(category_ids),
-        )
-        .order_by(Topic.last_posted_at.desc(), Topic.id.desc())
-        .limit(MAX_DISCUSSIONS)
-    ).all()
-
-
-def _thread(user, record: SlaRecord) -> Topic | None:
-    """The record's own discussion thread, if it still exists and ``user`` may see it."""
-    if record.discussion_topic_id is None:
-        return None
-    topic = db.session.get(Topic, record.discussion_topic_id)
-    if topic is None or topic.deleted_at is not None:
-        return None
-    if topic.category_id not in visible_category_ids(user):
-        return None
-    return topic
 
 
 @bp.get("/<int:record_id>/document")
