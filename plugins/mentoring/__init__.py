@@ -6,16 +6,21 @@ the confidentiality rules of §3.5: request details and session notes are for th
 the matched mentor only, never in site search (no search type is registered for them), and
 erased a set time after closure.
 
-Work in progress (issue 8): this package holds the tables, vocabularies, matching and
-workflow rules so far; its pages, commands and demo data come next, and it is not yet
-installed as an entry point, so only apps that name it in ``FORUM_PLUGINS`` load it.
+Pages: the directory (``/mentoring/``, also the page of any category the plugin is enabled
+on), a member's own mentor profile, asking for a mentor (urgent wellbeing requests see where
+to get help first), the request's page for the mentee and the mentor, and the coordinators'
+status-only view; a mentor's card on their user profile and attachable to posts.
 """
 
 from __future__ import annotations
 
-from forum import hookimpl
-from forum.hooktypes import NotificationType, Permission
+from flask import url_for
 
+from forum import hookimpl
+from forum.hooktypes import NavItem, NotificationType, Permission
+
+from . import api, cards, demo, views  # noqa: F401 - api adds routes
+from .cli import mentoring_cli
 from .models import MODELS
 
 
@@ -55,3 +60,39 @@ def register_notification_types():
         NotificationType("mentoring.review_due", "Mentoring review due"),
         NotificationType("mentoring.expiring", "Mentoring request expiring"),
     ]
+
+
+@hookimpl
+def register_blueprints():
+    return [views.bp]
+
+
+@hookimpl
+def register_attachment_types():
+    return [cards.attachment_type()]
+
+
+@hookimpl
+def register_commands(cli):
+    cli.add_command(mentoring_cli)
+
+
+@hookimpl
+def seed_demo_data(users, categories):
+    demo.seed(users, categories)
+
+
+@hookimpl
+def nav_items():
+    return [NavItem("mentoring.nav", "Mentoring", url_for("mentoring.index"), order=48)]
+
+
+@hookimpl
+def category_list_view(category, user, page):
+    """The directory, instead of the topic list, on categories the plugin is enabled on."""
+    return views.directory_list_view(category, user, page)
+
+
+@hookimpl
+def user_profile_panels(profile_user, viewer):
+    return views.profile_panel(profile_user, viewer)

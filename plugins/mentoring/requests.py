@@ -189,8 +189,10 @@ def move(
     changes = {"state": target, "updated_at": now, **(values or {})}
     if target in workflow.TERMINAL_STATES:
         changes["closed_at"] = now
-    if target == "active" and request.started_at is None:
+    if target == "active" and (request.started_at is None or request.state == "review_due"):
+        # A first start, or a renewal after review: the next review counts from now.
         changes["started_at"] = now
+        changes["sessions"] = 0
     db.session.flush()
     result = db.session.execute(
         update(MentoringRequest)

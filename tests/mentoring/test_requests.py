@@ -380,3 +380,21 @@ def test_closing_a_match_frees_the_mentors_place(app):
     db.session.refresh(profile)
     assert profile.active_count == 0 and profile.taking_mentees
     assert request.closed_at is not None
+
+
+def test_renewing_after_review_counts_the_next_review_from_then(app):
+    from datetime import timedelta
+
+    from forum.database import utcnow
+    from plugins.mentoring import workflow
+
+    request, mentee, mentor, _profile = invited()
+    requests.answer(mentor, request, True)
+    requests.move(request, "active", mentee, "mentee")
+    request.sessions = 6
+    requests.move(request, "review_due", None, "system")
+    requests.move(request, "active", mentor, "mentor")
+    assert request.sessions == 0
+    assert not workflow.review_due(request.started_at, request.sessions, utcnow())
+    later = utcnow() + timedelta(days=95)
+    assert workflow.review_due(request.started_at, request.sessions, later)

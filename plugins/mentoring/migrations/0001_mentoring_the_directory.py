@@ -6,9 +6,8 @@ Create Date: 2026-12-02 10:16:21.854870
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "e76eaf22aee0"
