@@ -9,6 +9,7 @@ tags' ``selectin`` load; :func:`mentor_for_matching` turns a row into the pure
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 
@@ -17,7 +18,7 @@ from sqlalchemy.orm import aliased
 
 from forum.accounts.models import Organisation, User
 from forum.database import utcnow
-from forum.errors import ValidationFailed
+from forum.errors import InvalidAccess, NotFound, ValidationFailed
 from forum.extensions import db
 
 from . import access, matching, vocabulary
@@ -307,6 +308,38 @@ def save_profile(user, form: Mapping) -> MentorProfile:
         profile.exclusions.append(ProfileExclusion(organisation_id=organisation_id))
     db.session.commit()
     return profile
+
+
+# -- Qualifications ---------------------------------------------------------------------------
+
+
+def qualification_list(profile: MentorProfile) -> list:
+    """A profile's qualifications as stored (a JSON list; unreadable reads as empty)."""
+    try:
+        found = json.loads(profile.qualifications or "[]")
+    except ValueError:
+        return []
+    return found if isinstance(found, list) else []
+
+
+def verify_qualification(coordinator, profile: MentorProfile, index, verified: bool) -> dict:
+    """A mentoring coordinator marks the qualification at ``index`` of ``profile`` as checked
+    (``verified``) or not (committed); returns it. :class:`InvalidAccess` for anyone who is
+    not a coordinator, :class:`NotFound` for an index with no qualification."""
+    if not access.is_coordinator(coordinator):
+        raise InvalidAccess("Only mentoring coordinators can verify qualifications.")
+    found = qualification_list(profile)
+    try:
+        key = int(index)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    if not 0 <= key < len(found) or not isinstance(found[key], dict):
+        raise NotFound()
+    found[key]["verified"] = bool(verified)
+    profile.qualifications = json.dumps(found)
+    profile.updated_at = utcnow()
+    db.session.commit()
+    return found[key]
 
 
 # -- Matching and the directory ---------------------------------------------------------------

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -29,6 +29,11 @@ from .models import MentoringRequest, MentorProfile, RequestTag, RequestTransiti
 from .workflow import COORDINATOR, MENTEE, MENTOR, SYSTEM, TransitionRefused
 
 GOALS_MAX = 4000
+NOTE_MAX = 4000
+#: How many mentors a coordinator puts on a shortlist.
+OVERRIDE_MIN, OVERRIDE_MAX = 2, 3
+#: States in which a coordinator may set the shortlist by hand.
+OVERRIDE_STATES = frozenset({"triage", "shortlisted"})
 PREFERENCES_MAX = 2000
 PSEUDONYM_MAX = 60
 #: States in which a mentor holds one of their places for the request.
@@ -43,10 +48,13 @@ __all__ = [
     "MENTOR",
     "SYSTEM",
     "TransitionRefused",
+    "add_note",
     "answer",
     "make_shortlist",
     "move",
     "need_for",
+    "notes_for",
+    "override_shortlist",
     "pick",
     "purge_closed",
     "shortlist_ids",
@@ -338,6 +346,113 @@ def pick(user, request: MentoringRequest, mentor_user_id) -> MentoringRequest:
     return request
 
 
+_OVERRIDE_REFUSALS = {
+    "the requester themselves": "is the member who asked",
+    "takes no mentees": "is not taking mentees",
+    "not accepting requests": "is not taking mentees just now",
+    "at capacity": "has no free place",
+    "excludes the requester's organisation": "has a conflict of interest",
+}
+
+
+def override_shortlist(coordinator, request: MentoringRequest, mentor_user_ids) -> list[int]:
+    """A coordinator sets the shortlist of a request in ``triage`` or ``shortlisted`` to 2–3
+    mentors of their choosing (committed). Each must be an active member with a profile,
+    taking mentees and eligible (:func:`matching.eligible`: a free place, no conflict of
+    interest, not the member who asked). A request in ``triage`` moves to ``shortlisted``;
+    either way the change is stored as a transition by a coordinator. The coordinator never
+    sees the request's content, and the messages here say nothing of it.
+
+    :class:`NotFound` for someone who is not a coordinator or a request they may not see the
+    state of; :class:`ValidationFailed` listing every problem with the mentors chosen."""
+    if not access.is_coordinator(coordinator) or not access.can_see_status(coordinator, request):
+        raise NotFound()
+    if request.state not in OVERRIDE_STATES:
+        raise ValidationFailed(
+            "A coordinator can set the shortlist only while a request is being triaged "
+            "or waiting for the mentee to choose."
+        )
+    ids: list[int] = []
+    for raw in mentor_user_ids:
+        try:
+            key = int(raw)
+        except (TypeError, ValueError):
+            raise ValidationFailed("Choose mentors from the directory.") from None
+        if key not in ids:
+            ids.append(key)
+    if not OVERRIDE_MIN <= len(ids) <= OVERRIDE_MAX:
+        raise ValidationFailed(f"Choose {OVERRIDE_MIN} or {OVERRIDE_MAX} different mentors.")
+    found = {
+        p.user_id: p
+        for p in db.session.scalars(
+            select(MentorProfile)
+            .join(User, User.id == MentorProfile.user_id)
+            .options(selectinload(MentorProfile.exclusions))
+            .where(MentorProfile.user_id.in_(ids), User.status == "active")
+        )
+    }
+    names = dict(db.session.execute(select(User.id, User.username).where(User.id.in_(ids))).all())
+    need = need_for(request)
+    errors: list[str] = []
+    for key in ids:
+        name = names.get(key) or f"Member {key}"
+        profile = found.get(key)
+        if profile is None:
+            errors.append(f"{name} is not a mentor in the directory.")
+            continue
+        ok, why = matching.eligible(profiles.mentor_for_matching(profile), need)
+        if not ok:
+            errors.append(f"{name} cannot be offered: {_OVERRIDE_REFUSALS.get(why, why)}.")
+    if errors:
+        raise ValidationFailed(*errors)
+    values = {"shortlist": json.dumps(ids)}
+    if request.state == "triage":
+        move(request, "shortlisted", coordinator, COORDINATOR, values=values)
+    else:
+        _reshortlist(request, coordinator, values)
+    if request.requester_id is not None:
+        notify(
+            request.requester_id,
+            "mentoring.request",
+            message="A mentoring coordinator has suggested mentors for you",
+            url=f"/mentoring/requests/{request.id}",
+            dedupe_key=f"mentoring.request:{request.id}:shortlist:{'-'.join(map(str, ids))}",
+        )
+    db.session.commit()
+    return ids
+
+
+def _reshortlist(request: MentoringRequest, coordinator, values: Mapping) -> None:
+    """Replace the shortlist of a request already ``shortlisted`` (a conditional ``UPDATE``,
+    as :func:`move` makes), storing the change as a ``shortlisted → shortlisted`` transition."""
+    now = utcnow()
+    changes = {**values, "updated_at": now}
+    db.session.flush()
+    result = db.session.execute(
+        update(MentoringRequest)
+        .where(MentoringRequest.id == request.id, MentoringRequest.state == "shortlisted")
+        .values(**changes)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise TransitionRefused(
+            CHANGED, state=request.state, target="shortlisted", role=COORDINATOR
+        )
+    for name, value in changes.items():
+        set_committed_value(request, name, value)
+    db.session.add(
+        RequestTransition(
+            request_id=request.id,
+            from_state="shortlisted",
+            to_state="shortlisted",
+            actor_id=coordinator.id,
+            role=COORDINATOR,
+            at=now,
+        )
+    )
+
+
 def answer(user, request: MentoringRequest, accept: bool) -> MentoringRequest:
     """The invited mentor accepts or declines. Of two answers racing, exactly one wins: the
     change is ``UPDATE … WHERE state = 'mentor_invited' AND invited_mentor_id = <me>``, and
@@ -401,6 +516,57 @@ def answer(user, request: MentoringRequest, accept: bool) -> MentoringRequest:
 
 
 # -- Erasing ----------------------------------------------------------------------------------
+
+
+# -- Session notes ----------------------------------------------------------------------------
+
+
+def _party(user, request: MentoringRequest) -> MentoringRequest:
+    """``request`` if ``user`` is its mentee or its matched mentor, else :class:`NotFound`
+    (admins and coordinators included: notes are for the pair only)."""
+    found = access.request_for(user, request.id)
+    if found.mentor_id is None or user.id not in (found.requester_id, found.mentor_id):
+        raise NotFound()
+    return found
+
+
+def add_note(user, request: MentoringRequest, body, shared: bool) -> SessionNote:
+    """The mentee or the matched mentor keeps a note of a session (committed): private to
+    them, or shared with the other party. Notes go to nobody else, in no search, export or
+    notification, and are erased with the request's details (:func:`purge_closed`)."""
+    found = _party(user, request)
+    if found.state not in HOLDING_STATES or found.details_purged_at is not None:
+        raise ValidationFailed("Notes can be kept only while mentoring is under way.")
+    text = (body or "").strip() if isinstance(body, str) else ""
+    if not text:
+        raise ValidationFailed("Write something in your note.")
+    if len(text) > NOTE_MAX:
+        raise ValidationFailed(f"Keep a note to {NOTE_MAX:,} characters (it has {len(text):,}).")
+    note = SessionNote(
+        request_id=found.id, author_id=user.id, body=text, shared=bool(shared), created_at=utcnow()
+    )
+    db.session.add(note)
+    db.session.commit()
+    return note
+
+
+def notes_for(user, request: MentoringRequest) -> list[SessionNote]:
+    """``user``'s own notes on ``request`` and the other party's shared ones, oldest first;
+    :class:`NotFound` for anyone but the mentee and the matched mentor."""
+    found = _party(user, request)
+    return list(
+        db.session.scalars(
+            select(SessionNote)
+            .where(
+                SessionNote.request_id == found.id,
+                or_(
+                    SessionNote.author_id == user.id,
+                    and_(SessionNote.shared.is_(True), SessionNote.author_id != user.id),
+                ),
+            )
+            .order_by(SessionNote.created_at, SessionNote.id)
+        )
+    )
 
 
 def purge_closed(now: datetime | None = None) -> int:

@@ -7,8 +7,10 @@ Reads go through :mod:`plugins.mentoring.profiles` and :mod:`plugins.mentoring.a
 writes through :mod:`plugins.mentoring.profiles` and :mod:`plugins.mentoring.requests`.
 Confidentiality (domain.md §3.5): a request's page is drawn only for its parties
 (:func:`access.request_for`, 404 for anyone else, admins and coordinators included), and the
-coordinators' table shows state and dates only. Session notes have no service yet, so no
-page shows or takes them.
+coordinators' table shows state and dates only, with a form to set a request's shortlist by
+mentors' usernames. Session notes are shown to, and taken from, the mentee and the matched
+mentor only (:func:`requests.notes_for`, :func:`requests.add_note`). Coordinators verify a
+mentor's qualifications from the mentor's page.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from types import SimpleNamespace
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from werkzeug.datastructures import MultiDict
 
 from forum.accounts.models import Organisation, User
@@ -288,7 +290,33 @@ def mentor(user_id):
     if not access.can_see_profile(user, profile):
         raise NotFound()
     card = _cards([profile])[0]
-    return render_template("mentoring/mentor.html", card=card, own=user.id == user_id)
+    checkable = []
+    if access.is_coordinator(user):
+        checkable = [
+            (index, q)
+            for index, q in enumerate(profiles.qualification_list(profile))
+            if isinstance(q, dict) and q.get("name")
+        ]
+    return render_template(
+        "mentoring/mentor.html", card=card, own=user.id == user_id, checkable=checkable
+    )
+
+
+@bp.post("/mentors/<int:user_id>/qualifications/<int:index>/verify")
+def verify_qualification(user_id, index):
+    """A coordinator marks one of a mentor's qualifications as checked (``verified=1``) or
+    not (``verified=0``)."""
+    user = _require_member("verify qualifications")
+    profile = profiles.profile_of(user_id)
+    if profile is None or not access.can_see_profile(user, profile):
+        raise NotFound()
+    raw = (request.form.get("verified") or "").strip()
+    if raw not in {"0", "1"}:
+        raise InvalidParameters("verified")
+    found = profiles.verify_qualification(user, profile, index, raw == "1")
+    state = "verified" if found["verified"] else "not verified"
+    flash(f"{found.get('name') or 'The qualification'} is now marked {state}.", "success")
+    return redirect(url_for("mentoring.mentor", user_id=user_id), 303)
 
 
 # -- The member's own profile -----------------------------------------------------------------
@@ -510,8 +538,13 @@ def request_page(request_id):
     matched = _matched(found)
     moves = allowed_moves(user, found)
     who = people([found.requester_id, found.mentor_id, found.invited_mentor_id])
+    keeps_notes = _keeps_notes(user, found)
+    notes = requests.notes_for(user, found) if keeps_notes else []
     return render_template(
         "mentoring/request.html",
+        keeps_notes=keeps_notes,
+        notes=notes,
+        note_max=requests.NOTE_MAX,
         req=found,
         role=role,
         history=history,
@@ -522,6 +555,34 @@ def request_page(request_id):
         who=who,
         requester_name=found.pseudonym or getattr(who.get(found.requester_id), "name", ""),
     )
+
+
+def _keeps_notes(user, found: MentoringRequest) -> bool:
+    """Whether the page shows session notes: to the matched pair, while mentoring is under
+    way and the details are kept."""
+    return (
+        found.mentor_id is not None
+        and user.id in (found.requester_id, found.mentor_id)
+        and found.state in requests.HOLDING_STATES
+        and found.details_purged_at is None
+    )
+
+
+@bp.post("/requests/<int:request_id>/notes")
+def add_note(request_id):
+    """The mentee or the matched mentor keeps a note, private or shared with the other."""
+    user = _require_member("keep session notes")
+    found = access.request_for(user, request_id)
+    try:
+        requests.add_note(
+            user, found, request.form.get("body"), profiles.flag(request.form, "shared")
+        )
+    except ValidationFailed as error:
+        db.session.rollback()
+        _flash_refusal(error)
+    else:
+        flash("Your note is saved.", "success")
+    return _back(request_id)
 
 
 def _back(found_id):
@@ -631,4 +692,49 @@ def coordinate():
     for row in rows:
         by_state.setdefault(row.state, []).append(row)
     groups = [(state, by_state[state]) for state in by_state if by_state[state]]
-    return render_template("mentoring/coordinate.html", groups=groups, total=len(rows))
+    return render_template(
+        "mentoring/coordinate.html",
+        groups=groups,
+        total=len(rows),
+        overridable=requests.OVERRIDE_STATES,
+    )
+
+
+def _usernames(raw: str) -> list[str]:
+    """Usernames from a box: separated by commas, spaces or lines, an ``@`` allowed."""
+    parts = raw.replace(",", " ").split()
+    return [part.lstrip("@") for part in parts if part.lstrip("@")]
+
+
+@bp.post("/coordinate/<int:request_id>/shortlist")
+def override_shortlist(request_id):
+    """A coordinator sets a request's shortlist to 2–3 mentors, by username."""
+    user = _user()
+    if not access.active(user):
+        raise NotLoggedIn("Please sign in to coordinate mentoring.")
+    if not access.is_coordinator(user):
+        raise InvalidAccess("Only mentoring coordinators can set a shortlist.")
+    found = db.session.get(MentoringRequest, request_id)
+    if not access.can_see_status(user, found):
+        raise NotFound()
+    names = _usernames(request.form.get("mentors") or "")[:10]
+    ids: dict[str, int] = {}
+    if names:
+        rows = db.session.execute(
+            select(User.username, User.id).where(
+                func.lower(User.username).in_([n.lower() for n in names])
+            )
+        )
+        ids = {username.lower(): key for username, key in rows}
+    unknown = [n for n in names if n.lower() not in ids]
+    try:
+        if unknown:
+            raise ValidationFailed(*(f"No member is called {n[:40]}." for n in unknown))
+        chosen = [ids[n.lower()] for n in names]
+        requests.override_shortlist(user, found, chosen)
+    except (ValidationFailed, workflow.TransitionRefused) as error:
+        db.session.rollback()
+        _flash_refusal(error)
+    else:
+        flash(f"The shortlist of request #{request_id} is set.", "success")
+    return redirect(url_for("mentoring.coordinate"), 303)
