@@ -19,7 +19,7 @@ from plugins.resources.models import Resource, Revision
 
 from .conftest import make_resource
 
-SLOW_SECONDS = 1.5
+SLOW_SECONDS = 6  # well past the 3 s the checks allow, so a busy machine cannot blur them
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -116,7 +116,7 @@ def test_each_link_is_checked_and_recorded(app, server, closed_port):
     updated = {key: resource.updated_at for key, resource in items.items()}
     history = revisions()
 
-    report = linkcheck.check_links(timeout=0.5)
+    report = linkcheck.check_links(timeout=3)
 
     found = {r.resource_id: (r.state, r.error) for r in report.results}
     states = {key: found[resource.id] for key, resource in items.items()}
