@@ -38,7 +38,7 @@ from forum.errors import ValidationFailed
 from forum.extensions import db
 
 from . import matching, profiles, requests
-from .models import MentoringRequest, MentorProfile, ProfileTag, RequestTag
+from .models import MentoringRequest, MentorProfile, ProfileTag
 from .workflow import MENTEE, MENTOR, SYSTEM
 
 
@@ -421,38 +421,7 @@ def _seed_request(users: Mapping, item: DemoRequest) -> MentoringRequest | None:
         return None
     now = utcnow().replace(microsecond=0)
     created = now - timedelta(days=item.days_ago)
-    request = MentoringRequest(
-        requester_id=mentee.id,
-        organisation_id=mentee.organisation_id,
-        state="draft",
-        shortlist="[]",
-        created_at=created,
-        updated_at=created,
-        consent_at=created if values["consent_to_coordinator"] else None,
-        **{
-            name: values[name]
-            for name in (
-                "pseudonym",
-                "role",
-                "nation",
-                "audience",
-                "goals",
-                "preferences",
-                "urgency",
-                "wellbeing",
-                "out_of_area",
-                "nation_matters",
-                "consent_to_coordinator",
-            )  # fmt: skip
-        },
-    )
-    request.tags = [
-        RequestTag(facet=facet, value=value)
-        for facet in ("need", "kind", "mode", "language")
-        for value in values[facet]
-    ]
-    db.session.add(request)
-    db.session.flush()
+    request = requests.build(mentee, values, created)
     _walk(request, item, mentee, mentor, created, now)
     return request
 

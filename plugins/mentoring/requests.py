@@ -126,37 +126,18 @@ def clean_request(user, form: Mapping) -> dict:
     return values
 
 
-def submit(user, form: Mapping) -> MentoringRequest:
-    """Record ``user``'s request and submit it (committed); the caller then asks for a
-    :func:`make_shortlist`. Consent to a coordinator seeing it is timestamped."""
-    if not access.active(user):
-        raise ValidationFailed("Only active members can ask for a mentor.")
-    values = clean_request(user, form)
-    now = utcnow()
+def build(user, values: dict, at) -> MentoringRequest:
+    """A draft request of ``user`` from checked values (:func:`clean_request`), made at
+    ``at``, added and flushed (not committed)."""
     request = MentoringRequest(
         requester_id=user.id,
         organisation_id=getattr(user, "organisation_id", None),
         state="draft",
         shortlist="[]",
-        created_at=now,
-        updated_at=now,
-        consent_at=now if values["consent_to_coordinator"] else None,
-        **{
-            name: values[name]
-            for name in (
-                "pseudonym",
-                "role",
-                "nation",
-                "audience",
-                "goals",
-                "preferences",
-                "urgency",
-                "wellbeing",
-                "out_of_area",
-                "nation_matters",
-                "consent_to_coordinator",
-            )  # fmt: skip
-        },
+        created_at=at,
+        updated_at=at,
+        consent_at=at if values["consent_to_coordinator"] else None,
+        **{name: values[name] for name in REQUEST_FIELDS},
     )
     request.tags = [
         RequestTag(facet=facet, value=value)
@@ -165,6 +146,23 @@ def submit(user, form: Mapping) -> MentoringRequest:
     ]
     db.session.add(request)
     db.session.flush()
+    return request
+
+
+#: Checked values copied as they are onto a request.
+REQUEST_FIELDS = (
+    "pseudonym", "role", "nation", "audience", "goals", "preferences", "urgency",
+    "wellbeing", "out_of_area", "nation_matters", "consent_to_coordinator",
+)  # fmt: skip
+
+
+def submit(user, form: Mapping) -> MentoringRequest:
+    """Record ``user``'s request and submit it (committed); the caller then asks for a
+    :func:`make_shortlist`. Consent to a coordinator seeing it is timestamped."""
+    if not access.active(user):
+        raise ValidationFailed("Only active members can ask for a mentor.")
+    values = clean_request(user, form)
+    request = build(user, values, utcnow())
     move(request, "submitted", user, MENTEE)
     db.session.commit()
     return request
