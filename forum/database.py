@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from flask import Flask, has_request_context, request
@@ -98,3 +99,26 @@ def install_sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         conn.exec_driver_sql(f"BEGIN {_begin_mode(conn)}")
+
+
+@contextmanager
+def write_unit(commit: bool = True):
+    """One write of a service, a public service for plugins: with ``commit``, committed at
+    the end and rolled back whole on any failure; without, it runs in a savepoint of the
+    caller's transaction (a seed, a lifecycle hook) and a failure undoes only this write.
+    The caller's transaction is never committed by it."""
+    from forum.extensions import db
+
+    savepoint = None if commit else db.session.begin_nested()
+    try:
+        yield
+        if savepoint is None:
+            db.session.commit()
+        else:
+            savepoint.commit()
+    except BaseException:
+        if savepoint is None:
+            db.session.rollback()
+        elif savepoint.is_active:
+            savepoint.rollback()
+        raise

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy import update as sql_update
 
 from forum import search
-from forum.database import utcnow
+from forum.database import utcnow, write_unit
 from forum.errors import InvalidAccess, ValidationFailed
 from forum.extensions import db
 from forum.files import RefusedFile, safe_filename, sniff
@@ -186,8 +186,7 @@ def create(
         raise InvalidAccess("Only LMC officers, LMC staff and library editors can add items.")
     values = _checked(user, form, None, upload)
     # Inside the caller's transaction, a savepoint: a refusal undoes only this item.
-    savepoint = None if commit else db.session.begin_nested()
-    try:
+    with write_unit(commit):
         resource = Resource(slug=_unique_slug(values["title"]), contributed_by_id=user.id)
         resource.is_demo = is_demo
         if upload is not None:
@@ -197,17 +196,7 @@ def create(
         db.session.flush()
         _record(resource, user, None)
         _mark_superseded(values["supersedes"], user)
-        if savepoint is None:
-            db.session.commit()
-        else:
-            savepoint.commit()
-        access.forget()
-    except BaseException:
-        if savepoint is None:
-            db.session.rollback()
-        elif savepoint.is_active:
-            savepoint.rollback()
-        raise
+    access.forget()
     return resource
 
 

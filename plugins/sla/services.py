@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy import update as sql_update
 
 from forum import files, search
-from forum.database import utcnow
+from forum.database import utcnow, write_unit
 from forum.errors import InvalidAccess, ValidationFailed
 from forum.extensions import db
 
@@ -134,8 +134,7 @@ def create(
     if not access.can_submit(user):
         raise InvalidAccess("Only LMC officers, LMC staff and moderators can add SLA records.")
     values = _checked(user, form, None, document)
-    savepoint = None if commit else db.session.begin_nested()
-    try:
+    with write_unit(commit):
         record = SlaRecord(submitted_by_id=user.id, is_demo=is_demo)
         if document is not None:
             record.document, record.document_name = _store(document)
@@ -145,17 +144,7 @@ def create(
         db.session.flush()
         _supersede(values["supersedes"])
         search.changed(SEARCH_KIND, [record.id])
-        if savepoint is None:
-            db.session.commit()
-        else:
-            savepoint.commit()
-        access.forget()
-    except BaseException:
-        if savepoint is None:
-            db.session.rollback()
-        elif savepoint.is_active:
-            savepoint.rollback()
-        raise
+    access.forget()
     return record
 
 
